@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+
+namespace Venus.ChainSync.Primitives;
+
+/// <summary>A block header with its messages: BLS messages unsigned, secp messages signed, each in block order.</summary>
+public sealed class FullBlock
+{
+    /// <summary>Pairs a header with its messages without checking them; see <see cref="MessagesMatchHeader"/>.</summary>
+    public FullBlock(BlockHeader header, IEnumerable<Message> blsMessages, IEnumerable<SignedMessage> secpkMessages)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        Header = header;
+        BlsMessages = [.. blsMessages];
+        SecpkMessages = [.. secpkMessages];
+    }
+
+    /// <summary>The header.</summary>
+    public BlockHeader Header { get; }
+
+    /// <summary>BLS messages, in block order.</summary>
+    public ImmutableArray<Message> BlsMessages { get; }
+
+    /// <summary>secp256k1 (and delegated) signed messages, in block order.</summary>
+    public ImmutableArray<SignedMessage> SecpkMessages { get; }
+
+    /// <summary>The block CID.</summary>
+    public Cid Cid => Header.Cid;
+
+    /// <summary>The message meta these messages hash to.</summary>
+    public MsgMeta ComputeMessageMeta() =>
+        MessageRoot.Compute(BlsMessages.Select(m => m.Cid).ToArray(), SecpkMessages.Select(m => m.Cid).ToArray());
+
+    /// <summary>Whether the messages hash to the header's <see cref="BlockHeader.Messages"/>.</summary>
+    public bool MessagesMatchHeader() => ComputeMessageMeta().Cid == Header.Messages;
+}
