@@ -89,7 +89,7 @@ public sealed class TipSet : IEquatable<TipSet>
     }
 
     /// <summary>Builds a tipset from blocks in any order.</summary>
-    public static TipSet Create(params ReadOnlySpan<BlockHeader> blocks) => Create(blocks.ToArray());
+    public static TipSet Create(params ReadOnlySpan<BlockHeader> blocks) => Create((IEnumerable<BlockHeader>)blocks.ToArray());
 
     /// <summary>Whether this tipset is a child of <paramref name="parent"/>: its parents are that key and it is higher.</summary>
     public bool IsChildOf(TipSet parent)

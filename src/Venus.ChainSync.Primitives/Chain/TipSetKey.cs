@@ -59,7 +59,7 @@ public sealed class TipSetKey : IEquatable<TipSetKey>
     }
 
     /// <summary>Creates a key from CIDs already in tipset order.</summary>
-    public static TipSetKey Create(params ReadOnlySpan<Cid> cids) => Create(cids.ToArray());
+    public static TipSetKey Create(params ReadOnlySpan<Cid> cids) => Create((IEnumerable<Cid>)cids.ToArray());
 
     /// <summary>The concatenated binary CIDs.</summary>
     public byte[] ToBytes()
