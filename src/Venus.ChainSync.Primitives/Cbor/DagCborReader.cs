@@ -102,6 +102,23 @@ public ref struct DagCborReader
         }
     }
 
+    /// <summary>
+    /// Reads a map header and returns its entry count, which is at most half the bytes that remain (every entry
+    /// is a key and a value of at least one byte each). Reading the keys, and checking their canonical order, is
+    /// the caller's job.
+    /// </summary>
+    public int ReadMapHeader()
+    {
+        int start = _position;
+        ulong count = ReadHead(CborMajorType.Map, "map");
+        if (count > (ulong)Remaining / 2)
+        {
+            throw Fail($"map claims {count} entries but only {Remaining} bytes remain", start);
+        }
+
+        return (int)count;
+    }
+
     /// <summary>Reads an unsigned integer.</summary>
     public ulong ReadUInt64() => ReadHead(CborMajorType.UnsignedInteger, "unsigned integer");
 
@@ -301,15 +318,9 @@ public ref struct DagCborReader
 
     private void SkipMap(int depth)
     {
-        int start = _position;
-        ulong count = ReadHead(CborMajorType.Map, "map");
-        if (count > (ulong)Remaining / 2)
-        {
-            throw Fail($"map claims {count} entries but only {Remaining} bytes remain", start);
-        }
-
+        int count = ReadMapHeader();
         ReadOnlySpan<byte> previousKey = default;
-        for (ulong i = 0; i < count; i++)
+        for (int i = 0; i < count; i++)
         {
             int keyStart = _position;
             if (PeekMajorType() != CborMajorType.TextString)

@@ -30,6 +30,16 @@ public readonly ref struct DagCborWriter
         WriteHead(CborMajorType.Array, (ulong)count);
     }
 
+    /// <summary>
+    /// Writes a map header for <paramref name="count"/> entries. The caller writes the entries, keys in canonical
+    /// order (shorter first, then bytewise).
+    /// </summary>
+    public void WriteMapHeader(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        WriteHead(CborMajorType.Map, (ulong)count);
+    }
+
     /// <summary>Writes an unsigned integer.</summary>
     public void WriteUInt64(ulong value) => WriteHead(CborMajorType.UnsignedInteger, value);
 
