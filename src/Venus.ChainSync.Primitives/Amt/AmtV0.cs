@@ -30,13 +30,7 @@ public static class AmtV0
     public static Cid ComputeRoot(IReadOnlyList<Cid> cids, Action<AmtNodeBlock>? nodeSink = null)
     {
         ArgumentNullException.ThrowIfNull(cids);
-        var values = new ReadOnlyMemory<byte>[cids.Count];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = DagCbor.Encode(cids[i], static (w, c) => w.WriteCid(c));
-        }
-
-        return ComputeRootOfEncoded(values, nodeSink);
+        return HashRoot(EncodeRoot(new CidValues(cids), nodeSink), nodeSink);
     }
 
     /// <summary>
@@ -58,13 +52,8 @@ public static class AmtV0
     /// <summary>
     /// The root CID of an AMT holding <paramref name="entries"/> (indexes strictly increasing; gaps allowed).
     /// </summary>
-    public static Cid ComputeRoot(ReadOnlySpan<AmtEntry> entries, Action<AmtNodeBlock>? nodeSink = null)
-    {
-        byte[] root = EncodeRoot(entries, nodeSink);
-        Cid cid = Cid.ComputeDagCbor(root);
-        nodeSink?.Invoke(new AmtNodeBlock(cid, root));
-        return cid;
-    }
+    public static Cid ComputeRoot(ReadOnlySpan<AmtEntry> entries, Action<AmtNodeBlock>? nodeSink = null) =>
+        HashRoot(EncodeRoot(entries, nodeSink), nodeSink);
 
     /// <summary>The exact encoding of the root block of an AMT holding <paramref name="entries"/>.</summary>
     public static byte[] EncodeRoot(ReadOnlySpan<AmtEntry> entries, Action<AmtNodeBlock>? nodeSink = null)
@@ -77,14 +66,7 @@ public static class AmtV0
             }
         }
 
-        int height = entries.IsEmpty ? 0 : HeightFor(entries[^1].Index);
-        var output = new ArrayBufferWriter<byte>(256);
-        var writer = new DagCborWriter(output);
-        writer.WriteArrayHeader(3);
-        writer.WriteUInt64((ulong)height);
-        writer.WriteUInt64((ulong)entries.Length);
-        WriteNode(writer, entries, height, 0, nodeSink);
-        return output.WrittenSpan.ToArray();
+        return EncodeRoot(new EntryValues(entries.ToArray()), nodeSink);
     }
 
     /// <summary>Smallest height whose tree spans index <paramref name="maxIndex"/>.</summary>
@@ -100,64 +82,123 @@ public static class AmtV0
         return height;
     }
 
-    private static void WriteNode(DagCborWriter writer, ReadOnlySpan<AmtEntry> entries, int height, ulong firstIndex, Action<AmtNodeBlock>? nodeSink)
+    private static Cid HashRoot(byte[] root, Action<AmtNodeBlock>? nodeSink)
     {
+        Cid cid = Cid.ComputeDagCbor(root);
+        nodeSink?.Invoke(new AmtNodeBlock(cid, root));
+        return cid;
+    }
+
+    private static byte[] EncodeRoot<TValues>(TValues values, Action<AmtNodeBlock>? nodeSink)
+        where TValues : IAmtValues
+    {
+        int count = values.Count;
+        int height = count == 0 ? 0 : HeightFor(values.IndexAt(count - 1));
+        var builder = new Builder<TValues>(values, height, nodeSink);
+        var output = new ArrayBufferWriter<byte>(256);
+        var writer = new DagCborWriter(output);
         writer.WriteArrayHeader(3);
-        if (height == 0)
+        writer.WriteUInt64((ulong)height);
+        writer.WriteUInt64((ulong)count);
+        builder.WriteNode(writer, 0, count, height, 0);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The values of a tree under construction, by position.</summary>
+    private interface IAmtValues
+    {
+        int Count { get; }
+
+        ulong IndexAt(int position);
+
+        void WriteValue(DagCborWriter writer, int position);
+    }
+
+    private readonly struct CidValues(IReadOnlyList<Cid> cids) : IAmtValues
+    {
+        public int Count => cids.Count;
+
+        public ulong IndexAt(int position) => (ulong)position;
+
+        public void WriteValue(DagCborWriter writer, int position) => writer.WriteCid(cids[position]);
+    }
+
+    private readonly struct EntryValues(AmtEntry[] entries) : IAmtValues
+    {
+        public int Count => entries.Length;
+
+        public ulong IndexAt(int position) => entries[position].Index;
+
+        public void WriteValue(DagCborWriter writer, int position) => writer.WriteRaw(entries[position].Value.Span);
+    }
+
+    /// <summary>
+    /// Encodes nodes bottom-up. Each height has one scratch buffer, reused for every node of that height: a node is
+    /// encoded, hashed and (only when a sink wants it) copied before its next sibling is encoded.
+    /// </summary>
+    private sealed class Builder<TValues>(TValues values, int height, Action<AmtNodeBlock>? nodeSink)
+        where TValues : IAmtValues
+    {
+        private readonly ArrayBufferWriter<byte>[] _scratch = [.. Enumerable.Range(0, Math.Max(height, 1)).Select(_ => new ArrayBufferWriter<byte>(512))];
+
+        public void WriteNode(DagCborWriter writer, int start, int end, int nodeHeight, ulong firstIndex)
         {
-            byte bitmap = 0;
-            foreach (AmtEntry entry in entries)
+            writer.WriteArrayHeader(3);
+            if (nodeHeight == 0)
             {
-                bitmap |= (byte)(1 << (int)(entry.Index - firstIndex));
+                byte bitmap = 0;
+                for (int i = start; i < end; i++)
+                {
+                    bitmap |= (byte)(1 << (int)(values.IndexAt(i) - firstIndex));
+                }
+
+                writer.WriteByteString([bitmap]);
+                writer.WriteArrayHeader(0);
+                writer.WriteArrayHeader(end - start);
+                for (int i = start; i < end; i++)
+                {
+                    values.WriteValue(writer, i);
+                }
+
+                return;
             }
 
-            writer.WriteByteString([bitmap]);
+            // Each child of a node at height h spans 8^h indexes.
+            int shift = 3 * nodeHeight;
+            var links = new Cid[Width];
+            byte childMap = 0;
+            int childStart = start;
+            ArrayBufferWriter<byte> scratch = _scratch[nodeHeight - 1];
+            while (childStart < end)
+            {
+                int slot = (int)((values.IndexAt(childStart) - firstIndex) >> shift);
+                int childEnd = childStart + 1;
+                while (childEnd < end && (int)((values.IndexAt(childEnd) - firstIndex) >> shift) == slot)
+                {
+                    childEnd++;
+                }
+
+                scratch.ResetWrittenCount();
+                WriteNode(new DagCborWriter(scratch), childStart, childEnd, nodeHeight - 1, firstIndex + ((ulong)slot << shift));
+                Cid childCid = Cid.ComputeDagCbor(scratch.WrittenSpan);
+                nodeSink?.Invoke(new AmtNodeBlock(childCid, scratch.WrittenSpan.ToArray()));
+                links[slot] = childCid;
+                childMap |= (byte)(1 << slot);
+                childStart = childEnd;
+            }
+
+            writer.WriteByteString([childMap]);
+            writer.WriteArrayHeader(BitOperations.PopCount(childMap));
+            for (int slot = 0; slot < Width; slot++)
+            {
+                if ((childMap & (1 << slot)) != 0)
+                {
+                    writer.WriteCid(links[slot]);
+                }
+            }
+
             writer.WriteArrayHeader(0);
-            writer.WriteArrayHeader(entries.Length);
-            foreach (AmtEntry entry in entries)
-            {
-                writer.WriteRaw(entry.Value.Span);
-            }
-
-            return;
         }
-
-        // Each child of a node at height h spans 8^h indexes.
-        int shift = 3 * height;
-        Span<Cid> links = new Cid[Width];
-        byte childMap = 0;
-        int start = 0;
-        while (start < entries.Length)
-        {
-            int slot = (int)((entries[start].Index - firstIndex) >> shift);
-            int end = start + 1;
-            while (end < entries.Length && (int)((entries[end].Index - firstIndex) >> shift) == slot)
-            {
-                end++;
-            }
-
-            ulong childFirst = firstIndex + ((ulong)slot << shift);
-            var childOutput = new ArrayBufferWriter<byte>(512);
-            WriteNode(new DagCborWriter(childOutput), entries[start..end], height - 1, childFirst, nodeSink);
-            byte[] childBytes = childOutput.WrittenSpan.ToArray();
-            Cid childCid = Cid.ComputeDagCbor(childBytes);
-            nodeSink?.Invoke(new AmtNodeBlock(childCid, childBytes));
-            links[slot] = childCid;
-            childMap |= (byte)(1 << slot);
-            start = end;
-        }
-
-        writer.WriteByteString([childMap]);
-        writer.WriteArrayHeader(BitOperations.PopCount(childMap));
-        for (int slot = 0; slot < Width; slot++)
-        {
-            if ((childMap & (1 << slot)) != 0)
-            {
-                writer.WriteCid(links[slot]);
-            }
-        }
-
-        writer.WriteArrayHeader(0);
     }
 }
 
