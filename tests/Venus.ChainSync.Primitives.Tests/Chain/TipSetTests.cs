@@ -1,0 +1,96 @@
+using Venus.ChainSync.Primitives.Hashing;
+
+namespace Venus.ChainSync.Primitives.Tests.Chain;
+
+public class TipSetTests
+{
+    private static readonly Cid Root = Cid.ComputeDagCbor("state"u8);
+    private static readonly TipSetKey GenesisKey = TipSetKey.Create(Cid.ComputeDagCbor("genesis"u8));
+
+    [Fact]
+    public void Blocks_are_ordered_by_the_blake2b_of_their_ticket_proofs()
+    {
+        BlockHeader[] blocks = [.. Enumerable.Range(0, 5).Select(i => Block(height: 7, ticket: [(byte)i], miner: (ulong)(1000 + i)))];
+
+        TipSet tipSet = TipSet.Create(blocks.Reverse());
+
+        byte[][] hashes = [.. tipSet.Blocks.Select(b => TicketHash(b.Ticket!.Value))];
+        for (int i = 1; i < hashes.Length; i++)
+        {
+            Assert.True(hashes[i - 1].AsSpan().SequenceCompareTo(hashes[i]) < 0);
+        }
+
+        Assert.Equal(tipSet.Blocks.Select(b => b.Cid), tipSet.Key.Cids);
+        Assert.Equal(7, tipSet.Height);
+        Assert.Same(tipSet.Blocks[0], tipSet.MinTicketBlock);
+    }
+
+    [Fact]
+    public void Equal_tickets_are_ordered_by_block_cid_bytes()
+    {
+        BlockHeader a = Block(height: 3, ticket: [9], miner: 1);
+        BlockHeader b = Block(height: 3, ticket: [9], miner: 2);
+
+        TipSet tipSet = TipSet.Create(b, a);
+
+        Assert.True(tipSet.Blocks[0].Cid.CompareTo(tipSet.Blocks[1].Cid) < 0);
+        Assert.Equal(TipSet.Create(a, b).Key, tipSet.Key);
+    }
+
+    [Fact]
+    public void Create_refuses_no_blocks_mixed_heights_mixed_parents_and_repeats()
+    {
+        BlockHeader a = Block(height: 3, ticket: [1], miner: 1);
+        Assert.Throws<ArgumentException>(() => TipSet.Create(Array.Empty<BlockHeader>()));
+        Assert.Throws<ArgumentException>(() => TipSet.Create(a, Block(height: 4, ticket: [2], miner: 2)));
+        Assert.Throws<ArgumentException>(() => TipSet.Create(a, Block(height: 3, ticket: [2], miner: 2, parents: TipSetKey.Create(Root))));
+        Assert.Throws<ArgumentException>(() => TipSet.Create(a, a));
+        Assert.Throws<ArgumentException>(() => TipSet.Create(a, Block(height: 3, ticket: null, miner: 2)));
+    }
+
+    [Fact]
+    public void Child_links_to_parent_by_key_and_greater_height_across_null_rounds()
+    {
+        TipSet parent = TipSet.Create(Block(height: 3, ticket: [1], miner: 1), Block(height: 3, ticket: [2], miner: 2));
+        TipSet child = TipSet.Create(Block(height: 6, ticket: [3], miner: 1, parents: parent.Key));
+        TipSet notChild = TipSet.Create(Block(height: 6, ticket: [3], miner: 1, parents: TipSetKey.Create(parent.Key.Cids[0])));
+
+        Assert.True(child.IsChildOf(parent));
+        Assert.False(notChild.IsChildOf(parent));
+        Assert.False(parent.IsChildOf(child));
+    }
+
+    [Fact]
+    public void Full_block_messages_match_header_only_with_the_right_root()
+    {
+        Address from = Address.NewId(100);
+        Message bls = Message.Create(Address.NewId(1), from, nonce: 0);
+        SignedMessage secp = SignedMessage.Create(Message.Create(Address.NewId(2), from, nonce: 1), new Signature(SignatureType.Secp256k1, new byte[65]));
+        MsgMeta meta = MessageRoot.Compute([bls.Cid], [secp.Cid]);
+        BlockHeader header = BlockHeader.Create(Address.NewId(1000), GenesisKey, 1, Root, Root, meta.Cid, ticket: new Ticket(new byte[] { 1 }));
+
+        var good = new FullBlock(header, [bls], [secp]);
+        var swapped = new FullBlock(header, [], [secp]);
+
+        Assert.True(good.MessagesMatchHeader());
+        Assert.False(swapped.MessagesMatchHeader());
+        Assert.True(FullTipSet.Create([good]).MessagesMatchHeaders());
+    }
+
+    private static BlockHeader Block(long height, byte[]? ticket, ulong miner, TipSetKey? parents = null) =>
+        BlockHeader.Create(
+            Address.NewId(miner),
+            parents ?? GenesisKey,
+            height,
+            Root,
+            Root,
+            MessageRoot.Compute([], []).Cid,
+            ticket: ticket is null ? null : new Ticket(ticket));
+
+    private static byte[] TicketHash(Ticket ticket)
+    {
+        var digest = new byte[32];
+        Blake2b.Hash256(ticket.VrfProof.Span, digest);
+        return digest;
+    }
+}
