@@ -200,12 +200,26 @@ public sealed class AmtV0Root
             }
 
             Cid link = node.Links[i++];
+            if (!TryChildFirstIndex(firstIndex, slot, height, out ulong childFirst))
+            {
+                throw new DagCborException($"AMT slot {slot} at height {height} addresses indexes beyond 2^64", 0);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             ReadOnlyMemory<byte> block = await load(link, cancellationToken).ConfigureAwait(false)
                 ?? throw new KeyNotFoundException($"AMT node {link} is missing");
             AmtV0Node child = AmtV0Node.Decode(block, height - 1);
-            ulong span = 1UL << (3 * height);
-            await CollectAsync(child, height - 1, firstIndex + ((ulong)slot * span), load, entries, maxEntries, cancellationToken).ConfigureAwait(false);
+            await CollectAsync(child, height - 1, childFirst, load, entries, maxEntries, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // At the top height only the low slots address 64-bit indexes; a hostile tree could use the others, whose
+    // indexes would silently wrap around.
+    private static bool TryChildFirstIndex(ulong firstIndex, int slot, int height, out ulong childFirst)
+    {
+        int shift = 3 * height;
+        ulong offset = (ulong)slot << shift;
+        childFirst = firstIndex + offset;
+        return offset >> shift == (ulong)slot && childFirst >= firstIndex;
     }
 }
