@@ -5,6 +5,9 @@ namespace Venus.ChainSync.Primitives.Cbor;
 /// <summary>Writes one item with a <see cref="DagCborWriter"/>.</summary>
 public delegate void DagCborWriteAction<in TState>(DagCborWriter writer, TState state);
 
+/// <summary>Reads one item at the reader's position; byte fields may be sliced from <paramref name="source"/>.</summary>
+internal delegate T DagCborItemReader<out T>(ref DagCborReader reader, ReadOnlyMemory<byte> source);
+
 /// <summary>Entry points for encoding whole items and for the limits every typed decoder applies.</summary>
 public static class DagCbor
 {
@@ -24,6 +27,15 @@ public static class DagCbor
         var buffer = new ArrayBufferWriter<byte>(256);
         write(new DagCborWriter(buffer), state);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes one item that must fill <paramref name="data"/> exactly.</summary>
+    internal static T DecodeWhole<T>(ReadOnlyMemory<byte> data, DagCborItemReader<T> read)
+    {
+        var reader = new DagCborReader(data.Span);
+        T item = read(ref reader, data);
+        reader.ExpectEnd();
+        return item;
     }
 
     /// <summary>

@@ -75,16 +75,8 @@ public sealed class BlockHeader
     /// <summary>The block CID, computed once from <see cref="RawData"/>.</summary>
     public Cid Cid
     {
-        get
-        {
-            // A benign race: two threads may both hash, and both store the same value.
-            if (!_cid.IsDefined)
-            {
-                _cid = Cid.ComputeDagCbor(RawData.Span);
-            }
-
-            return _cid;
-        }
+        // A benign race: two threads may both hash, and both store the same value.
+        get => _cid.IsDefined ? _cid : _cid = Cid.ComputeDagCbor(RawData.Span);
     }
 
     /// <summary>
@@ -92,13 +84,7 @@ public sealed class BlockHeader
     /// <see cref="RawData"/>: pass memory that is not reused afterwards.
     /// </summary>
     /// <exception cref="DagCborException">The bytes are not one strict 16-field header.</exception>
-    public static BlockHeader Decode(ReadOnlyMemory<byte> data)
-    {
-        var reader = new DagCborReader(data.Span);
-        BlockHeader header = Read(ref reader, data);
-        reader.ExpectEnd();
-        return header;
-    }
+    public static BlockHeader Decode(ReadOnlyMemory<byte> data) => DagCbor.DecodeWhole(data, Read);
 
     /// <summary>
     /// Reads one header at the reader's position. The header's <see cref="RawData"/> is the slice of

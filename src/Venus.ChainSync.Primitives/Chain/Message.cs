@@ -53,26 +53,13 @@ public sealed class Message
     /// <summary>The message CID, computed once from <see cref="RawData"/>.</summary>
     public Cid Cid
     {
-        get
-        {
-            if (!_cid.IsDefined)
-            {
-                _cid = Cid.ComputeDagCbor(RawData.Span);
-            }
-
-            return _cid;
-        }
+        // A benign race: two threads may both hash, and both store the same value.
+        get => _cid.IsDefined ? _cid : _cid = Cid.ComputeDagCbor(RawData.Span);
     }
 
     /// <summary>Decodes a message that fills <paramref name="data"/> exactly; the message keeps <paramref name="data"/>.</summary>
     /// <exception cref="DagCborException">The bytes are not one strict 10-field message.</exception>
-    public static Message Decode(ReadOnlyMemory<byte> data)
-    {
-        var reader = new DagCborReader(data.Span);
-        Message message = Read(ref reader, data);
-        reader.ExpectEnd();
-        return message;
-    }
+    public static Message Decode(ReadOnlyMemory<byte> data) => DagCbor.DecodeWhole(data, Read);
 
     /// <summary>Reads one message at the reader's position; its <see cref="RawData"/> is a slice of <paramref name="source"/>.</summary>
     public static Message Read(ref DagCborReader reader, ReadOnlyMemory<byte> source)

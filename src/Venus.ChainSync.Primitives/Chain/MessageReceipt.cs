@@ -29,13 +29,7 @@ public sealed class MessageReceipt
     public ReadOnlyMemory<byte> RawData { get; }
 
     /// <summary>Decodes a receipt that fills <paramref name="data"/> exactly; it keeps <paramref name="data"/>.</summary>
-    public static MessageReceipt Decode(ReadOnlyMemory<byte> data)
-    {
-        var reader = new DagCborReader(data.Span);
-        MessageReceipt receipt = Read(ref reader, data);
-        reader.ExpectEnd();
-        return receipt;
-    }
+    public static MessageReceipt Decode(ReadOnlyMemory<byte> data) => DagCbor.DecodeWhole(data, Read);
 
     /// <summary>Reads one receipt at the reader's position.</summary>
     public static MessageReceipt Read(ref DagCborReader reader, ReadOnlyMemory<byte> source)

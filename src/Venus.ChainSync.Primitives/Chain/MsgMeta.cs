@@ -29,15 +29,7 @@ public sealed class MsgMeta
     /// <summary>The CID (what a header's <c>Messages</c> field holds).</summary>
     public Cid Cid
     {
-        get
-        {
-            if (!_cid.IsDefined)
-            {
-                _cid = Cid.ComputeDagCbor(RawData.Span);
-            }
-
-            return _cid;
-        }
+        get => _cid.IsDefined ? _cid : _cid = Cid.ComputeDagCbor(RawData.Span);
     }
 
     /// <summary>Decodes a message meta that fills <paramref name="data"/> exactly.</summary>

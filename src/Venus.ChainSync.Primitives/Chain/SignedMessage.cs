@@ -44,13 +44,7 @@ public sealed class SignedMessage
 
     /// <summary>Decodes a signed message that fills <paramref name="data"/> exactly; it keeps <paramref name="data"/>.</summary>
     /// <exception cref="DagCborException">The bytes are not one strict signed message.</exception>
-    public static SignedMessage Decode(ReadOnlyMemory<byte> data)
-    {
-        var reader = new DagCborReader(data.Span);
-        SignedMessage message = Read(ref reader, data);
-        reader.ExpectEnd();
-        return message;
-    }
+    public static SignedMessage Decode(ReadOnlyMemory<byte> data) => DagCbor.DecodeWhole(data, Read);
 
     /// <summary>Reads one signed message at the reader's position; its <see cref="RawData"/> is a slice of <paramref name="source"/>.</summary>
     public static SignedMessage Read(ref DagCborReader reader, ReadOnlyMemory<byte> source)

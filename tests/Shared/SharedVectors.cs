@@ -1,13 +1,13 @@
 using System.Text.Json;
 
-namespace Venus.ChainSync.Primitives.Tests.TestSupport;
+namespace Venus.ChainSync.TestSupport;
 
 /// <summary>
-/// Finds <c>../shared/vectors</c> next to the repository root. Tests that need it call <see cref="Require"/>:
+/// Finds <c>../shared/vectors</c> next to the repository root (one file, linked into every test project). Tests that need it call <see cref="Require"/>:
 /// where the folder is missing they are skipped with the reason, except under <c>CI=true</c>, where a
 /// missing folder fails the test.
 /// </summary>
-public static class SharedVectors
+internal static class SharedVectors
 {
     private static readonly Lazy<string?> Root = new(FindVectorsFolder);
 
