@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Perfolizer.Horology;
+
+namespace Venus.ChainSync.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks chosen on the command line, in BenchmarkDotNet's syntax (for example
+/// <c>--filter '*Blake2b*'</c>), with a memory column on every table.
+/// </summary>
+/// <remarks>
+/// The default job suits a 2-core shared VM: one launch, and many short iterations rather than a few long ones,
+/// so that a noisy neighbour shows up as spread in the table instead of moving one long sample. <c>--quick</c>
+/// swaps it for BenchmarkDotNet's ShortRun (3 warm-up and 3 measured iterations), to check that everything runs.
+/// A <c>--job</c> given on the command line (for example <c>--job short</c>) replaces both.
+/// </remarks>
+public static class Program
+{
+    private const string QuickOption = "--quick";
+
+    public static void Main(string[] args)
+    {
+        bool quick = args.Contains(QuickOption, StringComparer.Ordinal);
+        string[] benchmarkArgs = args.Where(a => !string.Equals(a, QuickOption, StringComparison.Ordinal)).ToArray();
+        bool jobOnCommandLine = benchmarkArgs.Any(a =>
+            a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
+
+        IConfig config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
+        if (!jobOnCommandLine)
+        {
+            Job job = quick
+                ? Job.ShortRun
+                : Job.Default
+                    .WithLaunchCount(1)
+                    .WithWarmupCount(4)
+                    .WithIterationCount(12)
+                    .WithIterationTime(TimeInterval.FromMilliseconds(250))
+                    .WithId("VmJob");
+            config = config.AddJob(job.AsDefault());
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs, config);
+    }
+}
