@@ -48,6 +48,13 @@ public class HeaderBenchmarks
     [Benchmark(Description = "header decode, System.Formats.Cbor (comparison)")]
     public long HeaderDecodeSystemFormatsCbor() => SfcHeaderDecoder.Decode(_sfcReader, _header).Height;
 
+    [Benchmark(Description = "header decode + CID, System.Formats.Cbor (comparison)")]
+    public Cid HeaderDecodeSystemFormatsCborAndCid()
+    {
+        SfcHeaderDecoder.Decode(_sfcReader, _header);
+        return Cid.ComputeDagCbor(_header);
+    }
+
     [Benchmark(Description = "message decode + CID")]
     public Cid MessageDecodeAndCid() => Message.Decode(_message).Cid;
 }
