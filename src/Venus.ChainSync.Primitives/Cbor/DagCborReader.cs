@@ -197,13 +197,21 @@ public ref struct DagCborReader
     }
 
     /// <summary>Reads a UTF-8 text string, which must be valid UTF-8.</summary>
-    public string ReadTextString()
+    public string ReadTextString() => ReadTextString(int.MaxValue);
+
+    /// <summary>Reads a UTF-8 text string of at most <paramref name="maxBytes"/> bytes, refused before it is allocated.</summary>
+    public string ReadTextString(int maxBytes)
     {
         int start = _position;
         ulong length = ReadHead(CborMajorType.TextString, "text string");
         if (length > (ulong)Remaining)
         {
             throw Fail($"text string claims {length} bytes but only {Remaining} remain", start);
+        }
+
+        if (length > (ulong)maxBytes)
+        {
+            throw Fail($"text string of {length} bytes is longer than {maxBytes}", start);
         }
 
         ReadOnlySpan<byte> utf8 = _data.Slice(_position, (int)length);

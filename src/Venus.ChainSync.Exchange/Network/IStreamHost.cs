@@ -1,0 +1,55 @@
+namespace Venus.ChainSync.Network;
+
+/// <summary>Handles an inbound stream; the host disposes the stream when the returned task ends.</summary>
+/// <param name="stream">The stream, already negotiated for the handler's protocol.</param>
+/// <param name="cancellationToken">Cancelled when the host stops or the handler is removed.</param>
+public delegate Task StreamHandler(INetworkStream stream, CancellationToken cancellationToken);
+
+/// <summary>Whether a connection to a peer came up or went down.</summary>
+public enum ConnectionChange
+{
+    /// <summary>The first connection to the peer was established.</summary>
+    Connected,
+
+    /// <summary>The last connection to the peer closed.</summary>
+    Disconnected,
+}
+
+/// <summary>A connection change for a peer, and which side dialled.</summary>
+/// <param name="Peer">The remote peer.</param>
+/// <param name="Change">Up or down.</param>
+/// <param name="IsOutbound">Whether this node dialled the connection.</param>
+public readonly record struct ConnectionEvent(PeerId Peer, ConnectionChange Change, bool IsOutbound);
+
+/// <summary>
+/// The libp2p host as this library needs it: streams per protocol id to and from peers, and connection events.
+/// </summary>
+/// <remarks>
+/// Implementations must be thread-safe. <see cref="OpenStreamAsync"/> dials when there is no connection. Handlers
+/// run concurrently, one call per inbound stream; an exception from a handler resets that stream only.
+/// See the assembly README for how an adapter over a real libp2p host maps onto this.
+/// </remarks>
+public interface IStreamHost
+{
+    /// <summary>This node's peer id.</summary>
+    PeerId LocalPeer { get; }
+
+    /// <summary>Opens a stream to <paramref name="peer"/> for <paramref name="protocol"/>.</summary>
+    /// <exception cref="IOException">The peer cannot be reached or does not speak the protocol.</exception>
+    ValueTask<INetworkStream> OpenStreamAsync(PeerId peer, string protocol, CancellationToken cancellationToken);
+
+    /// <summary>Registers the handler for inbound streams of <paramref name="protocol"/>, replacing any other.</summary>
+    void SetStreamHandler(string protocol, StreamHandler handler);
+
+    /// <summary>Removes the handler of <paramref name="protocol"/>; later inbound streams for it are refused.</summary>
+    void RemoveStreamHandler(string protocol);
+
+    /// <summary>Connection changes from now on, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    IAsyncEnumerable<ConnectionEvent> ConnectionEvents(CancellationToken cancellationToken);
+
+    /// <summary>Peers with an open connection now.</summary>
+    IReadOnlyCollection<PeerId> ConnectedPeers { get; }
+
+    /// <summary>Closes every connection to <paramref name="peer"/>.</summary>
+    ValueTask DisconnectAsync(PeerId peer, CancellationToken cancellationToken);
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Venus.ChainSync.Network;
+
+namespace Venus.ChainSync.Testing;
+
+/// <summary>One host of an <see cref="InMemoryNetwork"/>: an <see cref="IStreamHost"/> and an <see cref="IPubSub"/>.</summary>
+public sealed class InMemoryHost : IStreamHost, IPubSub
+{
+    private const int EventBuffer = 1024;
+    private const int GossipBuffer = 4096;
+
+    private readonly InMemoryNetwork _network;
+    private readonly ConcurrentDictionary<string, StreamHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<PeerId, bool> _connections = new();
+    private readonly ConcurrentDictionary<Channel<ConnectionEvent>, byte> _eventSubscribers = new();
+    private readonly ConcurrentDictionary<Channel<PubSubMessage>, string> _topicSubscribers = new();
+
+    internal InMemoryHost(InMemoryNetwork network, PeerId localPeer)
+    {
+        _network = network;
+        LocalPeer = localPeer;
+    }
+
+    /// <inheritdoc/>
+    public PeerId LocalPeer { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<PeerId> ConnectedPeers => [.. _connections.Keys];
+
+    /// <inheritdoc/>
+    public ValueTask<INetworkStream> OpenStreamAsync(PeerId peer, string protocol, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        InMemoryHost remote = _network.Find(peer) ?? throw new IOException($"peer {peer} is not on the network");
+        if (!remote._handlers.TryGetValue(protocol, out StreamHandler? handler))
+        {
+            throw new IOException($"peer {peer} does not speak {protocol}");
+        }
+
+        _network.Connect(this, remote);
+        (InMemoryStream local, InMemoryStream atRemote) = InMemoryStream.CreatePair(LocalPeer, peer, protocol);
+        _network.RunHandler(() => RunHandlerAsync(handler, atRemote));
+        return ValueTask.FromResult<INetworkStream>(local);
+    }
+
+    /// <inheritdoc/>
+    public void SetStreamHandler(string protocol, StreamHandler handler)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(protocol);
+        ArgumentNullException.ThrowIfNull(handler);
+        _handlers[protocol] = handler;
+    }
+
+    /// <inheritdoc/>
+    public void RemoveStreamHandler(string protocol) => _handlers.TryRemove(protocol, out _);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ConnectionEvent> ConnectionEvents([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Dropping the oldest keeps a subscriber that stopped reading from holding the network up.
+        var channel = Channel.CreateBounded<ConnectionEvent>(new BoundedChannelOptions(EventBuffer) { FullMode = BoundedChannelFullMode.DropOldest });
+        _eventSubscribers.TryAdd(channel, 0);
+        try
+        {
+            await foreach (ConnectionEvent e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            _eventSubscribers.TryRemove(channel, out _);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisconnectAsync(PeerId peer, CancellationToken cancellationToken)
+    {
+        _network.Disconnect(LocalPeer, peer);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        byte[] copy = data.ToArray();
+        foreach (InMemoryHost host in _network.Hosts)
+        {
+            if (host != this)
+            {
+                host.Deliver(new PubSubMessage(topic, copy, LocalPeer, LocalPeer));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<PubSubMessage> SubscribeAsync(string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Gossip is lossy: a subscriber that falls behind loses the oldest messages, never blocks the publisher.
+        var channel = Channel.CreateBounded<PubSubMessage>(new BoundedChannelOptions(GossipBuffer) { FullMode = BoundedChannelFullMode.DropOldest });
+        _topicSubscribers.TryAdd(channel, topic);
+        try
+        {
+            await foreach (PubSubMessage message in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return message;
+            }
+        }
+        finally
+        {
+            _topicSubscribers.TryRemove(channel, out _);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"InMemoryHost {LocalPeer}";
+
+    internal bool AddConnection(PeerId peer, bool outbound)
+    {
+        if (!_connections.TryAdd(peer, outbound))
+        {
+            return false;
+        }
+
+        Raise(new ConnectionEvent(peer, ConnectionChange.Connected, outbound));
+        return true;
+    }
+
+    internal void RemoveConnection(PeerId peer)
+    {
+        if (_connections.TryRemove(peer, out bool outbound))
+        {
+            Raise(new ConnectionEvent(peer, ConnectionChange.Disconnected, outbound));
+        }
+    }
+
+    private void Raise(ConnectionEvent e)
+    {
+        foreach (Channel<ConnectionEvent> subscriber in _eventSubscribers.Keys)
+        {
+            subscriber.Writer.TryWrite(e);
+        }
+    }
+
+    private void Deliver(PubSubMessage message)
+    {
+        foreach ((Channel<PubSubMessage> subscriber, string topic) in _topicSubscribers)
+        {
+            if (string.Equals(topic, message.Topic, StringComparison.Ordinal))
+            {
+                subscriber.Writer.TryWrite(message);
+            }
+        }
+    }
+
+    internal bool IsOn(InMemoryNetwork network) => ReferenceEquals(_network, network);
+
+    private async Task RunHandlerAsync(StreamHandler handler, InMemoryStream stream)
+    {
+        try
+        {
+            await handler(stream, _network.Stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failing handler resets its own stream only, as a libp2p host does.
+            stream.Abort(ex);
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
