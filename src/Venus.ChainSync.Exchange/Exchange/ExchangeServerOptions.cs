@@ -1,0 +1,71 @@
+namespace Venus.ChainSync.Exchange;
+
+/// <summary>
+/// Limits of <see cref="ChainExchangeServer"/>. The defaults follow Lotus where Lotus has a figure and are this
+/// library's own choices where it has none; each says which.
+/// </summary>
+/// <remarks>
+/// Memory: a request being served holds at most <see cref="MaxResponseBytes"/> of loaded chain data (less when the
+/// store hands out views of its own memory, as <see cref="Primitives.Storage.MemoryBlockstore"/> does), so the worst
+/// case is <see cref="MaxConcurrentRequests"/> × <see cref="MaxResponseBytes"/>. The response itself is written to
+/// the stream one tipset at a time, never encoded whole.
+/// </remarks>
+public sealed class ExchangeServerOptions
+{
+    /// <summary>Lotus's client response cap, <c>maxExchangeMessageSize</c> = 15 × 8 MiB = 120 MiB.</summary>
+    public const long LotusClientResponseCap = (15L * 8) << 20;
+
+    /// <summary>
+    /// Time a peer has to deliver its whole request, counted from the stream's arrival (default 10 s: Lotus's
+    /// <c>streamReadDeadline</c>). Past it the stream is reset without an answer.
+    /// </summary>
+    public TimeSpan ReadDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Time a peer has to take the whole response (default 60 s: Lotus's <c>WriteResDeadline</c>). A peer that
+    /// stops reading stalls the write on flow control; at the deadline the stream is reset.
+    /// </summary>
+    public TimeSpan WriteDeadline { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Largest request accepted, in bytes (default 64 KiB, this library's choice: a request naming
+    /// <see cref="ExchangeRequest.MaxHeadCids"/> chain CIDs takes about 21 KiB; real heads take under 1 KiB).
+    /// A larger request is answered <see cref="ExchangeStatus.BadRequest"/>.
+    /// </summary>
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Requests served at once for one peer (default 4, this library's choice; Lotus and Venus set no limit). A
+    /// Lotus node runs a few sync workers (3 in the sync manager, up to 5 in later versions), each with one
+    /// request in flight, and hello fetches are rare, so 4 serves an honest node while one peer cannot take more
+    /// than a sixteenth of <see cref="MaxConcurrentRequests"/>. A request over the limit is answered
+    /// <see cref="ExchangeStatus.GoAway"/> at once.
+    /// </summary>
+    public int MaxConcurrentRequestsPerPeer { get; set; } = 4;
+
+    /// <summary>
+    /// Requests served at once over all peers (default 64, this library's choice; Lotus and Venus set no limit).
+    /// A request over the limit is answered <see cref="ExchangeStatus.GoAway"/> at once.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 64;
+
+    /// <summary>
+    /// Largest response, in bytes (default <see cref="LotusClientResponseCap"/>, 120 MiB: a Lotus client refuses
+    /// anything larger, so a larger answer would be wasted). When the tipsets asked for would not fit, the server
+    /// answers <see cref="ExchangeStatus.Partial"/> with those that do; when even the head tipset does not fit,
+    /// <see cref="ExchangeStatus.InternalError"/>.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = LotusClientResponseCap;
+
+    /// <summary>Checks that every limit is usable.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is zero, negative or too small to serve anything.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReadDeadline, TimeSpan.Zero, nameof(ReadDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WriteDeadline, TimeSpan.Zero, nameof(WriteDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBytes, 64, nameof(MaxRequestBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentRequestsPerPeer, 1, nameof(MaxConcurrentRequestsPerPeer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentRequests, 1, nameof(MaxConcurrentRequests));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
+    }
+}

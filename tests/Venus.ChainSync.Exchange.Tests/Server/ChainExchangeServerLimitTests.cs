@@ -1,0 +1,254 @@
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Venus.ChainSync.Network;
+using Venus.ChainSync.Primitives.Storage;
+using Venus.ChainSync.Testing;
+
+namespace Venus.ChainSync.Exchange.Tests.Server;
+
+/// <summary>Deadlines, load shedding, the response cap and the server's lifetime, driven by a fake clock.</summary>
+public class ChainExchangeServerLimitTests
+{
+    private const ExchangeOptions Both = ExchangeOptions.Headers | ExchangeOptions.Messages;
+
+    [Fact]
+    public async Task Request_that_never_completes_is_reset_at_the_read_deadline()
+    {
+        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        CancellationToken guard = Wait.Guard();
+        byte[] request = new ExchangeRequest(TestChain.Shared.Head.Key, 1, Both).Encode();
+
+        await using INetworkStream stream = await harness.OpenAsync(guard);
+        await stream.Output.WriteAsync(request.AsMemory(0, 3), guard);
+        await stream.Output.FlushAsync(guard);
+        await Wait.UntilAsync(() => harness.Server.AdmittedRequests == 1, guard);
+        harness.Time.Advance(TimeSpan.FromSeconds(10));
+
+        await Assert.ThrowsAsync<BoundedReadException>(() => RawClient.ReadAllAsync(stream, harness.Time, guard));
+        await Wait.UntilAsync(() => harness.Server.RunningHandlers == 0, guard);
+        Assert.Equal(1, harness.Count("timeout"));
+        Assert.Equal(LogLevel.Debug, Assert.Single(harness.Logged(3105)).Level);
+    }
+
+    [Fact]
+    public async Task Request_written_a_byte_at_a_time_within_the_deadline_is_served()
+    {
+        TestChain chain = TestChain.Shared;
+        await using var harness = new ServerHarness(chain.Store);
+        CancellationToken guard = Wait.Guard();
+        byte[] request = new ExchangeRequest(chain.Head.Key, 2, Both).Encode();
+
+        await using INetworkStream stream = await harness.OpenAsync(guard);
+        await Wait.UntilAsync(() => harness.Server.AdmittedRequests == 1, guard);
+        foreach (byte b in request)
+        {
+            await stream.Output.WriteAsync(new[] { b }, guard);
+            await stream.Output.FlushAsync(guard);
+            harness.Time.Advance(TimeSpan.FromMilliseconds(9_000 / request.Length));
+        }
+
+        ExchangeResponse response = await RawClient.ReadResponseAsync(stream, harness.Time, guard);
+
+        Assert.Equal(ExchangeStatus.Ok, response.Status);
+        chain.AssertAnswers(response, chain.Back(chain.Head, 2), Both);
+    }
+
+    [Fact]
+    public async Task Request_written_a_byte_at_a_time_past_the_deadline_is_reset()
+    {
+        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        CancellationToken guard = Wait.Guard();
+        byte[] request = new ExchangeRequest(TestChain.Shared.Head.Key, 2, Both).Encode();
+
+        await using INetworkStream stream = await harness.OpenAsync(guard);
+        await Wait.UntilAsync(() => harness.Server.AdmittedRequests == 1, guard);
+        foreach (byte b in request)
+        {
+            try
+            {
+                await stream.Output.WriteAsync(new[] { b }, guard);
+                FlushResult flushed = await stream.Output.FlushAsync(guard);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException)
+            {
+                break; // the server reset the stream
+            }
+
+            harness.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Assert.ThrowsAsync<BoundedReadException>(() => RawClient.ReadAllAsync(stream, harness.Time, guard));
+        await Wait.UntilAsync(() => harness.Server.RunningHandlers == 0, guard);
+        Assert.Equal(1, harness.Count("timeout"));
+    }
+
+    [Fact]
+    public async Task Thousand_concurrent_requests_from_one_peer_are_shed_with_GoAway_beyond_the_per_peer_cap()
+    {
+        const int Streams = 1000;
+        TestChain chain = TestChain.Shared;
+        await using var harness = new ServerHarness(chain.Store);
+        CancellationToken guard = Wait.Guard();
+        int cap = new ExchangeServerOptions().MaxConcurrentRequestsPerPeer;
+
+        // Every stream opens before any request is sent, so exactly `cap` of them hold a slot while waiting for
+        // their request, and every other one is answered GoAway at once.
+        var streams = new INetworkStream[Streams];
+        for (int i = 0; i < Streams; i++)
+        {
+            streams[i] = await harness.OpenAsync(guard);
+        }
+
+        Task<ExchangeResponse>[] responses = [.. streams.Select(s => RawClient.ReadResponseAsync(s, harness.Time, guard))];
+        await Wait.UntilAsync(() => responses.Count(r => r.IsCompleted) == Streams - cap, guard);
+        Assert.Equal(cap, harness.Server.AdmittedRequests);
+
+        byte[] request = new ExchangeRequest(chain.Head.Key, 5, Both).Encode();
+        foreach (INetworkStream stream in streams)
+        {
+            await stream.Output.WriteAsync(request, guard);
+            await stream.CompleteWritingAsync(guard);
+        }
+
+        ExchangeResponse[] answered = await Task.WhenAll(responses);
+
+        Assert.Equal(Streams - cap, answered.Count(r => r.Status == ExchangeStatus.GoAway));
+        Assert.Equal(cap, answered.Count(r => r.Status == ExchangeStatus.Ok));
+        Assert.All(answered.Where(r => r.Status == ExchangeStatus.Ok), r => chain.AssertAnswers(r, chain.Back(chain.Head, 5), Both));
+        Assert.Equal(Streams - cap, harness.Count("go_away"));
+        Assert.Equal(cap, harness.Count("ok"));
+
+        // Still healthy: slots were given back, and the next request is served.
+        await Wait.UntilAsync(() => harness.Server.RunningHandlers == 0, guard);
+        Assert.Equal(0, harness.Server.AdmittedRequests);
+        Assert.Equal(ExchangeStatus.Ok, (await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 1, Both), guard)).Status);
+        foreach (INetworkStream stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Requests_beyond_the_total_cap_are_shed_whatever_the_peer()
+    {
+        TestChain chain = TestChain.Shared;
+        await using var harness = new ServerHarness(chain.Store, new ExchangeServerOptions { MaxConcurrentRequests = 2, MaxConcurrentRequestsPerPeer = 2 });
+        CancellationToken guard = Wait.Guard();
+        InMemoryHost second = harness.Network.CreateHost("second");
+        InMemoryHost third = harness.Network.CreateHost("third");
+
+        await using INetworkStream first = await harness.OpenAsync(guard);
+        await using INetworkStream other = await harness.OpenAsync(second, guard);
+        await Wait.UntilAsync(() => harness.Server.AdmittedRequests == 2, guard);
+        ExchangeResponse shed = await RawClient.RequestAsync(third, harness.ServerHost.LocalPeer, new ExchangeRequest(chain.Head.Key, 1, Both), harness.Time, guard);
+
+        Assert.Equal(ExchangeStatus.GoAway, shed.Status);
+        foreach (INetworkStream stream in new[] { first, other })
+        {
+            await stream.Output.WriteAsync(new ExchangeRequest(chain.Head.Key, 1, Both).Encode(), guard);
+            await stream.CompleteWritingAsync(guard);
+            Assert.Equal(ExchangeStatus.Ok, (await RawClient.ReadResponseAsync(stream, harness.Time, guard)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task Client_that_never_reads_is_reset_at_the_write_deadline_and_stop_completes()
+    {
+        // About 2.5 MiB of response: more than the transport buffers, so the writer must wait for the reader.
+        TestChain chain = TestChain.Build(seed: 5, count: 20, _ => new TipSetSpec(BlsMessages: 30), new ChainBuilderOptions { MessageParamsBytes = 4096 });
+        await using var harness = new ServerHarness(chain.Store);
+        CancellationToken guard = Wait.Guard();
+
+        INetworkStream stream = await harness.OpenAsync(guard);
+        await stream.Output.WriteAsync(new ExchangeRequest(chain.Head.Key, 20, Both).Encode(), guard);
+        await stream.CompleteWritingAsync(guard);
+
+        // Look at the first bytes without consuming them: the write has begun, so its deadline is running.
+        ReadResult peek = await stream.Input.ReadAsync(guard);
+        Assert.True(peek.Buffer.Length < 2L << 20, "the response is streamed, not written whole");
+        stream.Input.AdvanceTo(peek.Buffer.Start, peek.Buffer.End);
+        harness.Time.Advance(TimeSpan.FromSeconds(60));
+
+        await Wait.UntilAsync(() => harness.Server.RunningHandlers == 0, guard);
+        Assert.Equal(1, harness.Count("timeout"));
+        Assert.Single(harness.Logged(3107));
+        await harness.Server.StopAsync(guard);
+        await stream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Response_over_the_byte_cap_is_Partial_with_the_tipsets_that_fit()
+    {
+        TestChain chain = TestChain.Shared;
+        ExchangeResponse full;
+        await using (var unlimited = new ServerHarness(chain.Store))
+        {
+            full = await unlimited.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
+        }
+
+        long threeFit = 16 + full.Chain.Take(3).Sum(ResponseEncoding.MeasureBundle);
+        await using var harness = new ServerHarness(chain.Store, new ExchangeServerOptions { MaxResponseBytes = threeFit });
+
+        ExchangeResponse capped = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
+
+        Assert.Equal(ExchangeStatus.Partial, capped.Status);
+        chain.AssertAnswers(capped, chain.Back(chain.Head, 3), Both);
+        Assert.Single(harness.Logged(3111));
+    }
+
+    [Fact]
+    public async Task Head_tipset_larger_than_the_byte_cap_is_an_InternalError()
+    {
+        TestChain chain = TestChain.Build(seed: 9, count: 1, _ => new TipSetSpec(Blocks: 3, BlsMessages: 20));
+        await using var harness = new ServerHarness(chain.Store, new ExchangeServerOptions { MaxResponseBytes = 1024 });
+
+        ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 1, Both), Wait.Guard());
+
+        Assert.Equal(ExchangeStatus.InternalError, response.Status);
+        Assert.Equal(LogLevel.Warning, Assert.Single(harness.Logged(3112)).Level);
+    }
+
+    [Fact]
+    public async Task Stop_cancels_requests_in_flight_removes_the_handler_and_refuses_new_streams()
+    {
+        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        CancellationToken guard = Wait.Guard();
+
+        await using INetworkStream waiting = await harness.OpenAsync(guard);
+        await Wait.UntilAsync(() => harness.Server.AdmittedRequests == 1, guard);
+        await harness.Server.StopAsync(guard);
+
+        Assert.Equal(0, harness.Server.RunningHandlers);
+        Assert.Equal(0, harness.Server.AdmittedRequests);
+        await Assert.ThrowsAsync<BoundedReadException>(() => RawClient.ReadAllAsync(waiting, harness.Time, guard));
+        await Assert.ThrowsAsync<IOException>(() => harness.OpenAsync(guard).AsTask());
+        Assert.Equal(1, harness.Count("cancelled"));
+        Assert.Single(harness.Logged(3101));
+    }
+
+    [Fact]
+    public async Task Server_starts_once_and_serves_nothing_before_it_starts()
+    {
+        await using var network = new InMemoryNetwork();
+        InMemoryHost host = network.CreateHost("server");
+        InMemoryHost client = network.CreateHost("client");
+        await using var server = new ChainExchangeServer(host, new MemoryBlockstore());
+
+        await Assert.ThrowsAsync<IOException>(() => client.OpenStreamAsync(host.LocalPeer, ExchangeProtocol.Id, Wait.Guard()).AsTask());
+        server.Start();
+        Assert.Throws<InvalidOperationException>(server.Start);
+    }
+
+    [Fact]
+    public async Task Invalid_options_fail_at_start()
+    {
+        await using var network = new InMemoryNetwork();
+        await using var server = new ChainExchangeServer(network.CreateHost("server"), new MemoryBlockstore(), new ExchangeServerOptions { MaxConcurrentRequests = 0 });
+
+        Assert.Throws<ArgumentOutOfRangeException>(server.Start);
+    }
+}
