@@ -1,9 +1,10 @@
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Amt;
 using Venus.ChainSync.Primitives.Storage;
+using Venus.ChainSync.Exchange.Tests.Server;
 using Venus.ChainSync.Testing;
 
-namespace Venus.ChainSync.Exchange.Tests.Server;
+namespace Venus.ChainSync.Exchange.Tests.Testing;
 
 /// <summary>The chain builder the server tests stand on: valid, linked, stored and deterministic.</summary>
 public class ChainBuilderTests
