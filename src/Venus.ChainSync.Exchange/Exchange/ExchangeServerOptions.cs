@@ -44,18 +44,21 @@ public sealed class ExchangeServerOptions
     public int MaxConcurrentRequestsPerPeer { get; set; } = 4;
 
     /// <summary>
-    /// Requests served at once over all peers (default 64, this library's choice; Lotus and Venus set no limit).
+    /// Requests served at once over all peers (default 32, as Forest limits it; Lotus and Venus set no limit).
     /// A request over the limit is answered <see cref="ExchangeStatus.GoAway"/> at once.
     /// </summary>
-    public int MaxConcurrentRequests { get; set; } = 64;
+    public int MaxConcurrentRequests { get; set; } = 32;
 
     /// <summary>
-    /// Largest response, in bytes (default <see cref="LotusClientResponseCap"/>, 120 MiB: a Lotus client refuses
-    /// anything larger, so a larger answer would be wasted). When the tipsets asked for would not fit, the server
+    /// Largest response, in bytes (default 32 MiB). A Lotus client refuses anything above
+    /// <see cref="LotusClientResponseCap"/> (120 MiB), so more is never useful; less keeps the worst case of
+    /// <see cref="MaxConcurrentRequests"/> responses in memory at 1 GiB, and costs an honest client only another
+    /// request for the rest, since every client must continue after a Partial answer (Forest serves at most
+    /// 10 MiB for the same reason). When the tipsets asked for would not fit, the server
     /// answers <see cref="ExchangeStatus.Partial"/> with those that do; when even the head tipset does not fit,
     /// <see cref="ExchangeStatus.InternalError"/>.
     /// </summary>
-    public long MaxResponseBytes { get; set; } = LotusClientResponseCap;
+    public long MaxResponseBytes { get; set; } = 32L << 20;
 
     /// <summary>Checks that every limit is usable.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero, negative or too small to serve anything.</exception>
