@@ -11,27 +11,6 @@ using Venus.ChainSync.Testing;
 
 namespace Venus.ChainSync.Exchange.Tests.Server;
 
-/// <summary>An <see cref="IMeterFactory"/> whose meters carry the factory as their scope, as the DI one does.</summary>
-internal sealed class TestMeterFactory : IMeterFactory
-{
-    private readonly ConcurrentBag<Meter> _meters = [];
-
-    public Meter Create(MeterOptions options)
-    {
-        var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
-        _meters.Add(meter);
-        return meter;
-    }
-
-    public void Dispose()
-    {
-        foreach (Meter meter in _meters)
-        {
-            meter.Dispose();
-        }
-    }
-}
-
 /// <summary>Guards and waits for tests: every wait ends, by success or by the guard.</summary>
 internal static class Wait
 {

@@ -1,14 +1,20 @@
 using System.Diagnostics.Metrics;
 
-namespace Venus.ChainSync.Exchange.Tests.Hello;
+namespace Venus.ChainSync.Testing;
 
-/// <summary>An <see cref="IMeterFactory"/> whose meters carry the factory as their scope, so a collector can find them.</summary>
-internal sealed class TestMeterFactory : IMeterFactory
+/// <summary>
+/// An <see cref="IMeterFactory"/> for tests: each meter carries the factory as its scope, as the DI factory does,
+/// so a <c>MetricCollector</c> created with this factory sees exactly the instruments of the code under test.
+/// Disposing it disposes every meter it created.
+/// </summary>
+public sealed class TestMeterFactory : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
 
+    /// <inheritdoc/>
     public Meter Create(MeterOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
         lock (_meters)
         {
@@ -18,6 +24,7 @@ internal sealed class TestMeterFactory : IMeterFactory
         return meter;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         lock (_meters)
