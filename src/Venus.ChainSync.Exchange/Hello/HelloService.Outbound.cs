@@ -12,7 +12,13 @@ public sealed partial class HelloService
             for (bool more = await first.ConfigureAwait(false); more; more = await events.MoveNextAsync().ConfigureAwait(false))
             {
                 ConnectionEvent change = events.Current;
-                if (change.Change == ConnectionChange.Connected && TryEnter(out CancellationToken token))
+                if (change.Change == ConnectionChange.Disconnected)
+                {
+                    // A peer added on its greeting leaves the exchange's candidates when it goes (Lotus does the same
+                    // on disconnect), so requests are not aimed at peers that cannot answer.
+                    _exchange.RemovePeer(change.Peer);
+                }
+                else if (TryEnter(out CancellationToken token))
                 {
                     // Not fire-and-forget: the greeting is counted in _active and StopAsync waits for it. Task.Run
                     // keeps a greeting's synchronous part off this loop.

@@ -94,6 +94,26 @@ public class HelloServiceTests
     }
 
     [Fact]
+    public async Task Disconnected_peer_is_removed_from_the_exchange_candidates()
+    {
+        await using var harness = new HelloHarness();
+        await harness.StartAsync();
+        InMemoryHost peer = harness.Network.CreateHost("peer");
+        harness.Network.Connect(peer, harness.Us);
+
+        harness.Network.Disconnect(peer.LocalPeer, harness.Us.LocalPeer);
+
+        CancellationToken guard = Guard();
+        while (!harness.Exchange.ReceivedCalls().Any(c => c.GetMethodInfo().Name == nameof(IChainExchange.RemovePeer)))
+        {
+            guard.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+
+        harness.Exchange.Received(1).RemovePeer(peer.LocalPeer);
+    }
+
+    [Fact]
     public async Task Malformed_greeting_is_counted_the_stream_reset_and_nothing_reported()
     {
         await using var harness = new HelloHarness();
