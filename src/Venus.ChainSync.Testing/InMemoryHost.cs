@@ -17,10 +17,11 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
     private readonly ConcurrentDictionary<Channel<ConnectionEvent>, byte> _eventSubscribers = new();
     private readonly ConcurrentDictionary<Channel<PubSubMessage>, string> _topicSubscribers = new();
 
-    internal InMemoryHost(InMemoryNetwork network, PeerId localPeer)
+    internal InMemoryHost(InMemoryNetwork network, PeerId localPeer, bool isScripted)
     {
         _network = network;
         LocalPeer = localPeer;
+        IsScripted = isScripted;
     }
 
     /// <inheritdoc/>
@@ -29,7 +30,14 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
     /// <inheritdoc/>
     public IReadOnlyCollection<PeerId> ConnectedPeers => [.. _connections.Keys];
 
+    /// <summary>Whether this host was made by <see cref="InMemoryNetwork.CreateScriptedPeer"/> (its streams are relayed).</summary>
+    internal bool IsScripted { get; }
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Fails with <see cref="IOException"/> also when a partition separates the hosts, when the link's
+    /// <see cref="LinkFaults.DropStreamProbability"/> drops the stream, or when the network is shut down.
+    /// </remarks>
     public ValueTask<INetworkStream> OpenStreamAsync(PeerId peer, string protocol, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -39,10 +47,7 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
             throw new IOException($"peer {peer} does not speak {protocol}");
         }
 
-        _network.Connect(this, remote);
-        (InMemoryStream local, InMemoryStream atRemote) = InMemoryStream.CreatePair(LocalPeer, peer, protocol);
-        _network.RunHandler(() => RunHandlerAsync(handler, atRemote));
-        return ValueTask.FromResult<INetworkStream>(local);
+        return ValueTask.FromResult(_network.OpenStream(this, remote, protocol, handler));
     }
 
     /// <inheritdoc/>
@@ -83,18 +88,14 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Every other host of the network subscribed to the topic receives the message, unless a partition separates
+    /// it from this one; across a link with <see cref="LinkFaults.Latency"/> it arrives after the latency.
+    /// </remarks>
     public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        byte[] copy = data.ToArray();
-        foreach (InMemoryHost host in _network.Hosts)
-        {
-            if (host != this)
-            {
-                host.Deliver(new PubSubMessage(topic, copy, LocalPeer, LocalPeer));
-            }
-        }
-
+        _network.Publish(this, new PubSubMessage(topic, data.ToArray(), LocalPeer, LocalPeer));
         return ValueTask.CompletedTask;
     }
 
@@ -131,6 +132,9 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
         return true;
     }
 
+    /// <summary>Whether this host dialled its connection to <paramref name="peer"/>; null when not connected.</summary>
+    internal bool? DialledTo(PeerId peer) => _connections.TryGetValue(peer, out bool outbound) ? outbound : null;
+
     internal void RemoveConnection(PeerId peer)
     {
         if (_connections.TryRemove(peer, out bool outbound))
@@ -147,7 +151,7 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
         }
     }
 
-    private void Deliver(PubSubMessage message)
+    internal void Deliver(PubSubMessage message)
     {
         foreach ((Channel<PubSubMessage> subscriber, string topic) in _topicSubscribers)
         {
@@ -160,7 +164,7 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
 
     internal bool IsOn(InMemoryNetwork network) => ReferenceEquals(_network, network);
 
-    private async Task RunHandlerAsync(StreamHandler handler, InMemoryStream stream)
+    internal async Task RunHandlerAsync(StreamHandler handler, INetworkStream stream)
     {
         try
         {
