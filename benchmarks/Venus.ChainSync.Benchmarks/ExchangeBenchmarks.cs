@@ -87,6 +87,9 @@ public class ExchangeBenchmarks
         return hashed;
     }
 
+    [Benchmark(Description = "decode the response only")]
+    public int DecodeOnly() => ExchangeResponse.Decode(_response, Length).Chain.Length;
+
     [Benchmark(Description = "client: decode + validate the response (tipsets, links, includes, message roots)")]
     public int DecodeAndValidate()
     {

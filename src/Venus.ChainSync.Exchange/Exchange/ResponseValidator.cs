@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Collections.Immutable;
 using Venus.ChainSync.Primitives;
 
@@ -231,34 +232,33 @@ public static class ResponseValidator
                 return Invalid($"block {b} of tipset {index} includes {blsIncludes.Length + secpkIncludes.Length} messages, more than {ExchangeProtocol.BlockMessageLimit}");
             }
 
-            if (Pick(compacted.Bls, blsIncludes, out Message[] bls) is { } badBls)
+            if (Pick(compacted.Bls, blsIncludes, static m => m.Cid, out Message[] bls, out Cid[] blsCids) is { } badBls)
             {
                 return Invalid($"block {b} of tipset {index}: BLS include {badBls} is out of range ({compacted.Bls.Length} messages)");
             }
 
-            if (Pick(compacted.Secpk, secpkIncludes, out SignedMessage[] secpk) is { } badSecpk)
+            if (Pick(compacted.Secpk, secpkIncludes, static m => m.Cid, out SignedMessage[] secpk, out Cid[] secpkCids) is { } badSecpk)
             {
                 return Invalid($"block {b} of tipset {index}: secp include {badSecpk} is out of range ({compacted.Secpk.Length} messages)");
             }
 
-            Cid[] blsCids = [.. bls.Select(m => m.Cid)];
-            Cid[] secpkCids = [.. secpk.Select(m => m.Cid)];
             if (!MessageRoot.Matches(blocks[b], blsCids, secpkCids))
             {
                 return Invalid($"messages of block {b} of tipset {index} do not hash to its message root");
             }
 
-            fullBlocks[b] = new FullBlock(blocks[b], bls, secpk);
+            fullBlocks[b] = new FullBlock(blocks[b], ImmutableCollectionsMarshal.AsImmutableArray(bls), ImmutableCollectionsMarshal.AsImmutableArray(secpk));
         }
 
-        fullTipSet = FullTipSet.Create(fullBlocks);
+        fullTipSet = FullTipSet.Create(tipset, fullBlocks);
         return null;
     }
 
     /// <summary>Picks the included items; returns the first out-of-range index, or null.</summary>
-    private static ulong? Pick<T>(ImmutableArray<T> items, ImmutableArray<ulong> includes, out T[] picked)
+    private static ulong? Pick<T>(ImmutableArray<T> items, ImmutableArray<ulong> includes, Func<T, Cid> cidOf, out T[] picked, out Cid[] cids)
     {
         picked = new T[includes.Length];
+        cids = new Cid[includes.Length];
         for (int i = 0; i < includes.Length; i++)
         {
             // Compared as ulong: narrowing first would let an index of 2^63 or more wrap negative (Venus 00c1abeb5).
@@ -269,6 +269,7 @@ public static class ResponseValidator
             }
 
             picked[i] = items[(int)index];
+            cids[i] = cidOf(picked[i]);
         }
 
         return null;

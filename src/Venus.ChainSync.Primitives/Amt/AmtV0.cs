@@ -30,7 +30,7 @@ public static class AmtV0
     public static Cid ComputeRoot(IReadOnlyList<Cid> cids, Action<AmtNodeBlock>? nodeSink = null)
     {
         ArgumentNullException.ThrowIfNull(cids);
-        return HashRoot(EncodeRoot(new CidValues(cids), nodeSink), nodeSink);
+        return ComputeRootCid(new CidValues(cids), nodeSink);
     }
 
     /// <summary>
@@ -52,21 +52,25 @@ public static class AmtV0
     /// <summary>
     /// The root CID of an AMT holding <paramref name="entries"/> (indexes strictly increasing; gaps allowed).
     /// </summary>
-    public static Cid ComputeRoot(ReadOnlySpan<AmtEntry> entries, Action<AmtNodeBlock>? nodeSink = null) =>
-        HashRoot(EncodeRoot(entries, nodeSink), nodeSink);
+    public static Cid ComputeRoot(ReadOnlySpan<AmtEntry> entries, Action<AmtNodeBlock>? nodeSink = null)
+    {
+        CheckIncreasing(entries);
+        return ComputeRootCid(new EntryValues(entries.ToArray()), nodeSink);
+    }
 
     /// <summary>The exact encoding of the root block of an AMT holding <paramref name="entries"/>.</summary>
     public static byte[] EncodeRoot(ReadOnlySpan<AmtEntry> entries, Action<AmtNodeBlock>? nodeSink = null)
     {
-        for (int i = 1; i < entries.Length; i++)
+        CheckIncreasing(entries);
+        Scratch scratch = Scratch.Rent();
+        try
         {
-            if (entries[i].Index <= entries[i - 1].Index)
-            {
-                throw new ArgumentException("AMT indexes must be strictly increasing.", nameof(entries));
-            }
+            return EncodeRootInto(new EntryValues(entries.ToArray()), nodeSink, scratch).ToArray();
         }
-
-        return EncodeRoot(new EntryValues(entries.ToArray()), nodeSink);
+        finally
+        {
+            Scratch.Return(scratch);
+        }
     }
 
     /// <summary>Smallest height whose tree spans index <paramref name="maxIndex"/>.</summary>
@@ -82,26 +86,82 @@ public static class AmtV0
         return height;
     }
 
-    private static Cid HashRoot(byte[] root, Action<AmtNodeBlock>? nodeSink)
+    private static void CheckIncreasing(ReadOnlySpan<AmtEntry> entries)
     {
-        Cid cid = Cid.ComputeDagCbor(root);
-        nodeSink?.Invoke(new AmtNodeBlock(cid, root));
-        return cid;
+        for (int i = 1; i < entries.Length; i++)
+        {
+            if (entries[i].Index <= entries[i - 1].Index)
+            {
+                throw new ArgumentException("AMT indexes must be strictly increasing.", nameof(entries));
+            }
+        }
     }
 
-    private static byte[] EncodeRoot<TValues>(TValues values, Action<AmtNodeBlock>? nodeSink)
+    private static Cid ComputeRootCid<TValues>(TValues values, Action<AmtNodeBlock>? nodeSink)
+        where TValues : IAmtValues
+    {
+        Scratch scratch = Scratch.Rent();
+        try
+        {
+            ReadOnlySpan<byte> root = EncodeRootInto(values, nodeSink, scratch);
+            Cid cid = Cid.ComputeDagCbor(root);
+            nodeSink?.Invoke(new AmtNodeBlock(cid, root.ToArray()));
+            return cid;
+        }
+        finally
+        {
+            Scratch.Return(scratch);
+        }
+    }
+
+    private static ReadOnlySpan<byte> EncodeRootInto<TValues>(TValues values, Action<AmtNodeBlock>? nodeSink, Scratch scratch)
         where TValues : IAmtValues
     {
         int count = values.Count;
         int height = count == 0 ? 0 : HeightFor(values.IndexAt(count - 1));
-        var builder = new Builder<TValues>(values, height, nodeSink);
-        var output = new ArrayBufferWriter<byte>(256);
+        var builder = new Builder<TValues>(values, nodeSink, scratch);
+        ArrayBufferWriter<byte> output = scratch.Level(height);
         var writer = new DagCborWriter(output);
         writer.WriteArrayHeader(3);
         writer.WriteUInt64((ulong)height);
         writer.WriteUInt64((ulong)count);
         builder.WriteNode(writer, 0, count, height, 0);
-        return output.WrittenSpan.ToArray();
+        return output.WrittenSpan;
+    }
+
+    /// <summary>
+    /// One encoding buffer per tree level, kept per thread between calls so that checking message roots does not
+    /// allocate buffers again for every block. Renting takes the thread's set, so a sink that builds another tree
+    /// from inside a callback gets a fresh set rather than this one.
+    /// </summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? t_cached;
+
+        private readonly List<ArrayBufferWriter<byte>> _levels = [];
+
+        public static Scratch Rent()
+        {
+            Scratch scratch = t_cached ?? new Scratch();
+            t_cached = null;
+            return scratch;
+        }
+
+        public static void Return(Scratch scratch) => t_cached = scratch;
+
+        /// <summary>The buffer of <paramref name="level"/>, emptied.</summary>
+        public ArrayBufferWriter<byte> Level(int level)
+        {
+            while (_levels.Count <= level)
+            {
+                _levels.Add(new ArrayBufferWriter<byte>(512));
+            }
+
+            ArrayBufferWriter<byte> buffer = _levels[level];
+            buffer.ResetWrittenCount();
+            return buffer;
+        }
     }
 
     /// <summary>The values of a tree under construction, by position.</summary>
@@ -136,10 +196,9 @@ public static class AmtV0
     /// Encodes nodes bottom-up. Each height has one scratch buffer, reused for every node of that height: a node is
     /// encoded, hashed and (only when a sink wants it) copied before its next sibling is encoded.
     /// </summary>
-    private sealed class Builder<TValues>(TValues values, int height, Action<AmtNodeBlock>? nodeSink)
+    private readonly struct Builder<TValues>(TValues values, Action<AmtNodeBlock>? nodeSink, Scratch scratch)
         where TValues : IAmtValues
     {
-        private readonly ArrayBufferWriter<byte>[] _scratch = [.. Enumerable.Range(0, Math.Max(height, 1)).Select(_ => new ArrayBufferWriter<byte>(512))];
 
         public void WriteNode(DagCborWriter writer, int start, int end, int nodeHeight, ulong firstIndex)
         {
@@ -168,7 +227,7 @@ public static class AmtV0
             var links = new Cid[Width];
             byte childMap = 0;
             int childStart = start;
-            ArrayBufferWriter<byte> scratch = _scratch[nodeHeight - 1];
+            ArrayBufferWriter<byte> childBuffer = scratch.Level(nodeHeight - 1);
             while (childStart < end)
             {
                 int slot = (int)((values.IndexAt(childStart) - firstIndex) >> shift);
@@ -178,10 +237,10 @@ public static class AmtV0
                     childEnd++;
                 }
 
-                scratch.ResetWrittenCount();
-                WriteNode(new DagCborWriter(scratch), childStart, childEnd, nodeHeight - 1, firstIndex + ((ulong)slot << shift));
-                Cid childCid = Cid.ComputeDagCbor(scratch.WrittenSpan);
-                nodeSink?.Invoke(new AmtNodeBlock(childCid, scratch.WrittenSpan.ToArray()));
+                childBuffer.ResetWrittenCount();
+                WriteNode(new DagCborWriter(childBuffer), childStart, childEnd, nodeHeight - 1, firstIndex + ((ulong)slot << shift));
+                Cid childCid = Cid.ComputeDagCbor(childBuffer.WrittenSpan);
+                nodeSink?.Invoke(new AmtNodeBlock(childCid, childBuffer.WrittenSpan.ToArray()));
                 links[slot] = childCid;
                 childMap |= (byte)(1 << slot);
                 childStart = childEnd;

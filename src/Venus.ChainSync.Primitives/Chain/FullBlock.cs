@@ -14,6 +14,15 @@ public sealed class FullBlock
         SecpkMessages = [.. secpkMessages];
     }
 
+    /// <summary>Pairs a header with its messages (the arrays are taken as they are, not copied); not checked.</summary>
+    public FullBlock(BlockHeader header, ImmutableArray<Message> blsMessages, ImmutableArray<SignedMessage> secpkMessages)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        Header = header;
+        BlsMessages = blsMessages.IsDefault ? [] : blsMessages;
+        SecpkMessages = secpkMessages.IsDefault ? [] : secpkMessages;
+    }
+
     /// <summary>The header.</summary>
     public BlockHeader Header { get; }
 

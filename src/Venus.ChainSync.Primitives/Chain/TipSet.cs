@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using Venus.ChainSync.Primitives.Hashing;
 
 namespace Venus.ChainSync.Primitives;
 
@@ -55,7 +56,7 @@ public sealed class TipSet : IEquatable<TipSet>
         }
 
         BlockHeader first = sorted[0];
-        var seen = new HashSet<Cid>();
+        HashSet<Cid>? seen = sorted.Length > 1 ? [] : null;
         foreach (BlockHeader block in sorted)
         {
             ArgumentNullException.ThrowIfNull(block, nameof(blocks));
@@ -69,7 +70,7 @@ public sealed class TipSet : IEquatable<TipSet>
                 throw new ArgumentException("Blocks of a tipset share the same parents.", nameof(blocks));
             }
 
-            if (!seen.Add(block.Cid))
+            if (seen is not null && !seen.Add(block.Cid))
             {
                 throw new ArgumentException($"Block {block.Cid} appears twice.", nameof(blocks));
             }
@@ -82,7 +83,15 @@ public sealed class TipSet : IEquatable<TipSet>
 
         if (sorted.Length > 1)
         {
-            Array.Sort(sorted, CompareCanonical);
+            // Hash each ticket once, not once per comparison.
+            byte[][] ticketHashes = [.. sorted.Select(b => TicketHash(b.Ticket!.Value))];
+            var order = Enumerable.Range(0, sorted.Length).ToArray();
+            Array.Sort(order, (x, y) =>
+            {
+                int byTicket = ticketHashes[x].AsSpan().SequenceCompareTo(ticketHashes[y]);
+                return byTicket != 0 ? byTicket : sorted[x].Cid.CompareTo(sorted[y].Cid);
+            });
+            sorted = [.. order.Select(i => sorted[i])];
         }
 
         return new TipSet([.. sorted]);
@@ -110,9 +119,10 @@ public sealed class TipSet : IEquatable<TipSet>
     /// <inheritdoc/>
     public override string ToString() => $"TipSet @{Height} {Key}";
 
-    private static int CompareCanonical(BlockHeader a, BlockHeader b)
+    private static byte[] TicketHash(Ticket ticket)
     {
-        int byTicket = a.Ticket!.Value.CompareTo(b.Ticket!.Value);
-        return byTicket != 0 ? byTicket : a.Cid.CompareTo(b.Cid);
+        var hash = new byte[32];
+        Blake2b.Hash256(ticket.VrfProof.Span, hash);
+        return hash;
     }
 }
