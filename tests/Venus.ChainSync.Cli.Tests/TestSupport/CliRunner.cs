@@ -6,7 +6,7 @@ namespace Venus.ChainSync.Cli.Tests.TestSupport;
 internal static class CliRunner
 {
     /// <summary>A guard against a hang: nothing here should take more than a moment.</summary>
-    public static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token;
+    public static CancellationToken Guard() => TestGuard.Token(120);
 
     public static async Task<CliRun> RunAsync(params string[] args) => await RunAsync(Guard(), args);
 

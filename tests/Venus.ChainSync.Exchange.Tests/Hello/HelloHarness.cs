@@ -94,7 +94,7 @@ internal sealed class HelloHarness : IAsyncDisposable
     public HelloService Service { get; }
 
     /// <summary>A guard for awaits that could hang; never a timing assertion.</summary>
-    public static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    public static CancellationToken Guard() => TestGuard.Token();
 
     /// <summary>Makes <see cref="IHelloChainSource.TryLoadFullTipSetAsync"/> find <paramref name="tipSet"/>.</summary>
     public void HaveLocally(FullTipSet tipSet) =>

@@ -111,5 +111,5 @@ public sealed class ClientServerTests : IAsyncLifetime
         Assert.True(full.MessagesMatchHeaders());
     }
 
-    private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+    private static CancellationToken Guard() => TestGuard.Token(60);
 }

@@ -15,7 +15,7 @@ namespace Venus.ChainSync.Exchange.Tests.Server;
 internal static class Wait
 {
     /// <summary>A token that cancels after 30 s of real time: only ever hit when a test is broken.</summary>
-    public static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    public static CancellationToken Guard() => TestGuard.Token();
 
     /// <summary>Yields until <paramref name="condition"/> holds (no sleeping, no real-time delay), or the guard fires.</summary>
     public static async Task UntilAsync(Func<bool> condition, CancellationToken guard)

@@ -6,7 +6,7 @@ namespace Venus.ChainSync.Exchange.Tests.Testing;
 
 public class InMemoryNetworkTests
 {
-    private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    private static CancellationToken Guard() => TestGuard.Token();
 
     [Fact]
     public async Task Stream_carries_bytes_both_ways_with_half_close()

@@ -9,7 +9,7 @@ namespace Venus.ChainSync.Exchange.Tests.Testing;
 internal static class NetworkTestKit
 {
     /// <summary>A guard for awaits that could hang: 30 seconds of real time, only ever reached by a bug.</summary>
-    public static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    public static CancellationToken Guard() => TestGuard.Token();
 
     /// <summary>
     /// Installs a handler on <paramref name="host"/> that hands over each inbound stream and then parks until the

@@ -9,7 +9,7 @@ internal static class CarTestData
     public static CarReaderOptions Verifying { get; } = new() { VerifyHashes = true };
 
     /// <summary>A guard against a hang: no test here waits on anything that should take more than a moment.</summary>
-    public static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token;
+    public static CancellationToken Guard() => TestGuard.Token(120);
 
     public static byte[] VarintBytes(ulong value)
     {
