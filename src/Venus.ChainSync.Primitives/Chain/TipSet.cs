@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Venus.ChainSync.Primitives.Hashing;
 
 namespace Venus.ChainSync.Primitives;
@@ -14,7 +15,13 @@ public sealed class TipSet : IEquatable<TipSet>
     private TipSet(ImmutableArray<BlockHeader> blocks)
     {
         Blocks = blocks;
-        Key = TipSetKey.Create(blocks.Select(b => b.Cid));
+        var cids = new Cid[blocks.Length];
+        for (int i = 0; i < cids.Length; i++)
+        {
+            cids[i] = blocks[i].Cid;
+        }
+
+        Key = TipSetKey.FromOrdered(cids);
     }
 
     /// <summary>The blocks, in canonical order.</summary>
@@ -56,9 +63,9 @@ public sealed class TipSet : IEquatable<TipSet>
         }
 
         BlockHeader first = sorted[0];
-        HashSet<Cid>? seen = sorted.Length > 1 ? [] : null;
-        foreach (BlockHeader block in sorted)
+        for (int n = 0; n < sorted.Length; n++)
         {
+            BlockHeader block = sorted[n];
             ArgumentNullException.ThrowIfNull(block, nameof(blocks));
             if (block.Height != first.Height)
             {
@@ -70,9 +77,13 @@ public sealed class TipSet : IEquatable<TipSet>
                 throw new ArgumentException("Blocks of a tipset share the same parents.", nameof(blocks));
             }
 
-            if (seen is not null && !seen.Add(block.Cid))
+            // Tipsets hold a handful of blocks, so a pairwise check is cheaper than a set.
+            for (int m = 0; m < n; m++)
             {
-                throw new ArgumentException($"Block {block.Cid} appears twice.", nameof(blocks));
+                if (sorted[m].Cid == block.Cid)
+                {
+                    throw new ArgumentException($"Block {block.Cid} appears twice.", nameof(blocks));
+                }
             }
 
             if (sorted.Length > 1 && block.Ticket is null)
@@ -83,18 +94,10 @@ public sealed class TipSet : IEquatable<TipSet>
 
         if (sorted.Length > 1)
         {
-            // Hash each ticket once, not once per comparison.
-            byte[][] ticketHashes = [.. sorted.Select(b => TicketHash(b.Ticket!.Value))];
-            var order = Enumerable.Range(0, sorted.Length).ToArray();
-            Array.Sort(order, (x, y) =>
-            {
-                int byTicket = ticketHashes[x].AsSpan().SequenceCompareTo(ticketHashes[y]);
-                return byTicket != 0 ? byTicket : sorted[x].Cid.CompareTo(sorted[y].Cid);
-            });
-            sorted = [.. order.Select(i => sorted[i])];
+            SortCanonical(sorted);
         }
 
-        return new TipSet([.. sorted]);
+        return new TipSet(ImmutableCollectionsMarshal.AsImmutableArray(sorted));
     }
 
     /// <summary>Builds a tipset from blocks in any order.</summary>
@@ -119,10 +122,37 @@ public sealed class TipSet : IEquatable<TipSet>
     /// <inheritdoc/>
     public override string ToString() => $"TipSet @{Height} {Key}";
 
-    private static byte[] TicketHash(Ticket ticket)
+    // An insertion sort keyed by each ticket's hash, computed once per block (not once per comparison): tipsets are
+    // a handful of blocks, for which this beats a general sort and allocates one small buffer.
+    private static void SortCanonical(BlockHeader[] blocks)
     {
-        var hash = new byte[32];
-        Blake2b.Hash256(ticket.VrfProof.Span, hash);
-        return hash;
+        var hashes = new byte[blocks.Length * 32];
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            Blake2b.Hash256(blocks[i].Ticket!.Value.VrfProof.Span, hashes.AsSpan(i * 32, 32));
+        }
+
+        Span<byte> keyHash = stackalloc byte[32];
+        for (int i = 1; i < blocks.Length; i++)
+        {
+            BlockHeader key = blocks[i];
+            hashes.AsSpan(i * 32, 32).CopyTo(keyHash);
+            int j = i - 1;
+            while (j >= 0 && Compare(hashes.AsSpan(j * 32, 32), blocks[j], keyHash, key) > 0)
+            {
+                blocks[j + 1] = blocks[j];
+                hashes.AsSpan(j * 32, 32).CopyTo(hashes.AsSpan((j + 1) * 32, 32));
+                j--;
+            }
+
+            blocks[j + 1] = key;
+            keyHash.CopyTo(hashes.AsSpan((j + 1) * 32, 32));
+        }
+    }
+
+    private static int Compare(ReadOnlySpan<byte> hashA, BlockHeader a, ReadOnlySpan<byte> hashB, BlockHeader b)
+    {
+        int byTicket = hashA.SequenceCompareTo(hashB);
+        return byTicket != 0 ? byTicket : a.Cid.CompareTo(b.Cid);
     }
 }

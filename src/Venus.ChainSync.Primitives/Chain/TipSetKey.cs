@@ -58,6 +58,9 @@ public sealed class TipSetKey : IEquatable<TipSetKey>
         return array.IsEmpty ? Empty : new TipSetKey(array);
     }
 
+    /// <summary>Wraps CIDs the caller has already checked and ordered, without copying them.</summary>
+    internal static TipSetKey FromOrdered(Cid[] cids) => cids.Length == 0 ? Empty : new TipSetKey(ImmutableCollectionsMarshal.AsImmutableArray(cids));
+
     /// <summary>Creates a key from CIDs already in tipset order.</summary>
     public static TipSetKey Create(params ReadOnlySpan<Cid> cids) => Create((IEnumerable<Cid>)cids.ToArray());
 
