@@ -1,0 +1,52 @@
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync;
+
+/// <summary>
+/// The host's chain store: headers, messages, the head, the checkpoint and which tipsets have been executed.
+/// </summary>
+/// <remarks>
+/// <para><b>What the engine guarantees.</b> It stores only headers that decoded strictly and belong to a chain it is
+/// syncing (their validity may not be known yet: a stored header is not a valid header); it stores messages only
+/// after they matched their block's message root; it calls <see cref="SetHeadAsync"/> only with a tipset whose state
+/// it executed or that the store already knew with state, and only when it is heavier than the current head;
+/// <see cref="SetStateAsync"/> only with the roots the executor returned for that tipset.</para>
+/// <para><b>What it expects.</b> Every member is thread-safe and may be called concurrently. Reads reflect completed
+/// writes. Returning <c>null</c> means "not known", never an error; a storage fault is an exception (which the engine
+/// treats as a temporary failure, never as a bad block).</para>
+/// </remarks>
+public interface IChainStore
+{
+    /// <summary>The genesis tipset (known before sync starts).</summary>
+    ValueTask<TipSet> GetGenesisAsync(CancellationToken cancellationToken);
+
+    /// <summary>The current head (the heaviest tipset with known state).</summary>
+    ValueTask<TipSet> GetHeadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="head"/> the head.</summary>
+    ValueTask SetHeadAsync(TipSet head, CancellationToken cancellationToken);
+
+    /// <summary>The tipset with this key, if all its headers are stored.</summary>
+    ValueTask<TipSet?> GetTipSetAsync(TipSetKey key, CancellationToken cancellationToken);
+
+    /// <summary>Stores headers (idempotent; headers already stored are ignored).</summary>
+    ValueTask PutHeadersAsync(IReadOnlyList<BlockHeader> headers, CancellationToken cancellationToken);
+
+    /// <summary>Stores a tipset's messages and their message metas (idempotent).</summary>
+    ValueTask PutMessagesAsync(FullTipSet tipSet, CancellationToken cancellationToken);
+
+    /// <summary>The full tipset (headers and messages) with this key, if everything is stored.</summary>
+    ValueTask<FullTipSet?> GetFullTipSetAsync(TipSetKey key, CancellationToken cancellationToken);
+
+    /// <summary>The state the tipset produced, if it has been executed (or was imported with state).</summary>
+    ValueTask<TipSetState?> GetStateAsync(TipSetKey key, CancellationToken cancellationToken);
+
+    /// <summary>Records the state the tipset produced.</summary>
+    ValueTask SetStateAsync(TipSetKey key, TipSetState state, CancellationToken cancellationToken);
+
+    /// <summary>The checkpoint, if one is set: the engine never forks away from it.</summary>
+    ValueTask<TipSetKey?> GetCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sets the checkpoint (the engine has made sure the head descends from it).</summary>
+    ValueTask SetCheckpointAsync(TipSetKey checkpoint, CancellationToken cancellationToken);
+}
