@@ -292,6 +292,20 @@ public class TargetTrackerAdmissionTests
     }
 
     [Fact]
+    public void Merge_whose_blocks_do_not_form_a_tipset_is_refused()
+    {
+        var tracker = NewTracker();
+        Cid root = Cid.ComputeDagCbor("x"u8);
+        BlockHeader ticketless = BlockHeader.Create(Address.NewId(1), Parents, 10, root, root, root, 100);
+        tracker.Add(Info(ticketless));
+
+        Admission admission = tracker.Add(Info(Block(2, 100)));
+
+        Assert.Equal(AdmissionOutcome.RefusedInvalidTipSet, admission.Outcome);
+        Assert.Equal(1, tracker.Count);
+    }
+
+    [Fact]
     public void Waiting_child_is_replaced_by_a_head_that_holds_its_blocks()
     {
         var tracker = NewTracker();
