@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
