@@ -18,8 +18,13 @@ namespace Venus.ChainSync.Testing;
 /// as on mainnet, so a walk that does not stop at height 0 fails.</para>
 /// <para>What holds for every tipset: all blocks share the parents, height, parent weight and parent state root;
 /// tickets are distinct random bytes; heights grow by one plus the null rounds asked for; the parent weight is the
-/// parent's weight (<see cref="WeightOf"/>); timestamps are genesis + block delay × height. Signatures, proofs and
-/// state roots are random bytes of the right shape, not valid cryptography.</para>
+/// parent's weight (<see cref="WeightOf"/>); timestamps are genesis + block delay × height. Signatures and proofs
+/// are random bytes of the right shape, not valid cryptography.</para>
+/// <para>State roots verify against <see cref="TestTipSetExecutor"/>: genesis names
+/// <see cref="ChainBuilderOptions.GenesisState"/> as its parent state and, as in Lotus, produces that same state;
+/// every other tipset's blocks name as <see cref="BlockHeader.ParentStateRoot"/> and
+/// <see cref="BlockHeader.ParentMessageReceipts"/> what <see cref="TestTipSetExecutor.Compute"/> gives for their parent
+/// (<see cref="StateOf(TipSet)"/>).</para>
 /// <para>The same seed and the same calls give byte-identical chains. Writes must complete synchronously, as
 /// <see cref="MemoryBlockstore"/>'s do; a store whose writes go asynchronous is refused. Not thread-safe: build the
 /// chain, then share the store.</para>
@@ -33,6 +38,7 @@ public sealed class ChainBuilder
     private readonly Random _random;
     private readonly ChainBuilderOptions _options;
     private readonly Dictionary<TipSetKey, FullTipSet> _full = [];
+    private readonly Dictionary<TipSetKey, TipSetState> _states = [];
     private TipSet? _genesis;
     private ulong _nextNonce;
 
@@ -51,6 +57,12 @@ public sealed class ChainBuilder
 
     /// <summary>The genesis parent: a stored DAG-CBOR block that is not a header.</summary>
     public Cid GenesisParent { get; private set; }
+
+    /// <summary>
+    /// The state genesis names and produces (set by <see cref="Genesis"/>): <see cref="ChainBuilderOptions.GenesisState"/>,
+    /// or by default roots derived from <see cref="GenesisParent"/>.
+    /// </summary>
+    public TipSetState GenesisState { get; private set; }
 
     /// <summary>The weight of <paramref name="tipSet"/> by this builder's rule: parent weight plus <see cref="ChainBuilderOptions.WeightPerBlock"/> per block.</summary>
     public BigInteger WeightOf(TipSet tipSet)
@@ -72,15 +84,19 @@ public sealed class ChainBuilder
         GenesisParent = Cid.ComputeDagCbor(notAHeader);
         Put(GenesisParent, notAHeader);
 
+        GenesisState = _options.GenesisState ?? new TipSetState(DerivedCid("state", GenesisParent), DerivedCid("receipts", GenesisParent));
         BlockHeader header = BuildHeader(
             TipSetKey.Create(GenesisParent),
             height: 0,
             parentWeight: BigInteger.Zero,
-            stateSeed: GenesisParent,
+            parentState: GenesisState,
             minerId: 0,
             messages: StoreMessages([], []).Cid);
         var full = FullTipSet.Create([new FullBlock(header, [], [])]);
         _full.Add(full.Key, full);
+
+        // As in Lotus, genesis is not executed: its state is the one it names.
+        _states.Add(full.Key, GenesisState);
         _genesis = full.TipSet;
         return _genesis;
     }
@@ -109,6 +125,7 @@ public sealed class ChainBuilder
 
         long height = parent.Height + 1 + spec.NullRoundsBefore;
         BigInteger parentWeight = WeightOf(parent);
+        TipSetState parentState = StateOf(parent.Key);
         Message[] sharedBls = [.. Enumerable.Range(0, spec.SharedMessages).Select(_ => NewBlsMessage())];
         SignedMessage[] sharedSecp = [.. Enumerable.Range(0, spec.SharedMessages).Select(_ => NewSecpMessage())];
 
@@ -120,7 +137,7 @@ public sealed class ChainBuilder
             InsertShared(bls, sharedBls);
             InsertShared(secp, sharedSecp);
             MsgMeta meta = StoreMessages(bls, secp);
-            BlockHeader header = BuildHeader(parent.Key, height, parentWeight, parent.Key.Cid, minerId: 1000 + (ulong)b, meta.Cid);
+            BlockHeader header = BuildHeader(parent.Key, height, parentWeight, parentState, minerId: 1000 + (ulong)b, meta.Cid);
             blocks[b] = new FullBlock(header, bls, secp);
         }
 
@@ -170,6 +187,35 @@ public sealed class ChainBuilder
         return GetFullTipSet(tipSet.Key);
     }
 
+    /// <summary>
+    /// The state <paramref name="tipSet"/> produces by <see cref="TestTipSetExecutor.Compute"/> (genesis: its own
+    /// <see cref="GenesisState"/>): what its children's blocks name as their parent state.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The tipset was not built here.</exception>
+    public TipSetState StateOf(TipSet tipSet)
+    {
+        ArgumentNullException.ThrowIfNull(tipSet);
+        return StateOf(tipSet.Key);
+    }
+
+    /// <summary>The state the tipset with <paramref name="key"/> produces (see <see cref="StateOf(TipSet)"/>).</summary>
+    /// <exception cref="KeyNotFoundException">No tipset with that key was built here.</exception>
+    public TipSetState StateOf(TipSetKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_states.TryGetValue(key, out TipSetState state))
+        {
+            return state;
+        }
+
+        // Computed when first asked for (a child is built, or a test asks), so tips that stay leaves cost nothing.
+        FullTipSet full = GetFullTipSet(key);
+        BlockHeader first = full.TipSet.Blocks[0];
+        state = TestTipSetExecutor.Compute(full, new TipSetState(first.ParentStateRoot, first.ParentMessageReceipts));
+        _states.Add(key, state);
+        return state;
+    }
+
     /// <summary>The tipset with its messages per block, if it was built here.</summary>
     public bool TryGetFullTipSet(TipSetKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FullTipSet? fullTipSet)
     {
@@ -177,13 +223,13 @@ public sealed class ChainBuilder
         return _full.TryGetValue(key, out fullTipSet);
     }
 
-    private BlockHeader BuildHeader(TipSetKey parents, long height, BigInteger parentWeight, Cid stateSeed, ulong minerId, Cid messages) =>
+    private BlockHeader BuildHeader(TipSetKey parents, long height, BigInteger parentWeight, TipSetState parentState, ulong minerId, Cid messages) =>
         StoreHeader(BlockHeader.Create(
             miner: Address.NewId(minerId),
             parents: parents,
             height: height,
-            parentStateRoot: DerivedCid("state", stateSeed),
-            parentMessageReceipts: DerivedCid("receipts", stateSeed),
+            parentStateRoot: parentState.StateRoot,
+            parentMessageReceipts: parentState.ReceiptsRoot,
             messages: messages,
             parentWeight: parentWeight,
             ticket: new Ticket(RandomBytes(VrfProofBytes)),

@@ -18,7 +18,13 @@ public sealed class ChainBuilderOptions
     public int MessageParamsBytes { get; init; }
 
     /// <summary>Weight each block adds to the chain (default 10): a tipset's weight is its parent weight plus this per block.</summary>
-    public int WeightPerBlock { get; init; } = 10;
+    public int WeightPerBlock { get; init; } = ParentWeightWeigher.DefaultWeightPerBlock;
+
+    /// <summary>
+    /// The state genesis names as its parent state and produces (default <c>null</c>: roots derived from the genesis
+    /// parent). Every later state root follows from it by <see cref="TestTipSetExecutor.Compute"/>.
+    /// </summary>
+    public TipSetState? GenesisState { get; init; }
 
     internal void Validate()
     {
