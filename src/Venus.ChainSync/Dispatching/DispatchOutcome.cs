@@ -10,6 +10,7 @@ public enum DispatchOutcome
     /// <summary>Refused: a block's messages do not hash to its header's message root. Nothing was stored or published.</summary>
     MessagesMismatch,
 
-    /// <summary>Refused: the dispatcher is stopping or stopped. Nothing was stored or published.</summary>
+    /// <summary>Refused: the dispatcher is stopping or stopped, and the head was not queued. (When stop began while the
+    /// head was being stored, its headers and messages may be stored and published all the same.)</summary>
     Stopped,
 }

@@ -20,7 +20,9 @@ namespace Venus.ChainSync;
 /// in the history as complete makes the tracker refuse the same head if it is announced again);
 /// <see cref="SyncOutcomeKind.Invalid"/> and <see cref="SyncOutcomeKind.Failed"/> fail it with the reason. A run the
 /// dispatcher cancelled (concurrency lowered, or stop) that ends cancelled or failed sends its target back to waiting,
-/// not to the history. Venus moves every ended target to its history and only records the error.</para>
+/// not to the history. Deliberate difference from Venus: its syncer answers a lighter or already-synced target with an
+/// error ("do not sync to a target with less weight", "... has synced before"), so such targets show as errored there;
+/// here they show as complete. Venus also has no requeue: a cancelled sync is an errored target.</para>
 /// <para><b>Lifetime.</b> Nothing runs until <see cref="Start"/>. <see cref="StopAsync"/> cancels both loops and
 /// every sync and returns once all of them have ended; it completes every <see cref="IncomingBlocks"/> enumeration.
 /// The dispatcher starts once and cannot be restarted. Heads sent before <see cref="Start"/> wait in the queue.</para>

@@ -373,6 +373,44 @@ public class DispatcherTests
     }
 
     [Fact]
+    public async Task Stopping_a_dispatcher_that_never_started_closes_it()
+    {
+        await using var h = new DispatcherHarness();
+        CancellationToken ct = TestGuard.Token();
+        await h.Dispatcher.StopAsync(ct);
+
+        Assert.Throws<InvalidOperationException>(h.Dispatcher.Start);
+        Assert.Equal(DispatchOutcome.Stopped, await h.GossipAsync(h.Builder.AddTipSet(h.Genesis)));
+        await using IAsyncEnumerator<BlockHeader> incoming = h.Dispatcher.IncomingBlocks(ct).GetAsyncEnumerator(ct);
+        Assert.False(await incoming.MoveNextAsync());
+    }
+
+    [Fact]
+    public async Task A_sync_that_completes_although_cancelled_completes_its_target()
+    {
+        await using var h = new DispatcherHarness(concurrency: 2);
+        IReadOnlyList<TipSet> chain = h.Builder.AddChain(h.Genesis, 2);
+        var finishing = new TaskCompletionSource<SyncResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Syncer.HandleNewTipSetAsync(Arg.Is<Target>(t => t.Head.Key == chain[1].Key), Arg.Any<Action<TipSet>?>(), Arg.Any<CancellationToken>())
+            .Returns(finishing.Task);
+        h.Dispatcher.Start();
+        await h.GossipAsync(chain[0]);
+        SyncCall other = await h.NextCallAsync();
+        await h.GossipAsync(chain[1]);
+        await DispatcherHarness.UntilAsync(() => h.Dispatcher.Running.Length == 2);
+
+        // The newest run ignores its cancellation and reports that it reached its head: that is kept, not requeued.
+        h.Dispatcher.SetConcurrent(1);
+        finishing.SetResult(SyncResult.Completed(chain[1]));
+        SyncFinishedEventArgs finished = await h.NextFinishedAsync();
+
+        Assert.Equal(chain[1].Key, finished.Target.Head.Key);
+        Assert.False(finished.Requeued);
+        Assert.Equal(TargetState.Complete, finished.Target.State);
+        Assert.False(other.Token.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Bad_arguments_are_refused()
     {
         await using var h = new DispatcherHarness();
