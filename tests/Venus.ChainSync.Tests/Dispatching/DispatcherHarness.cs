@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
@@ -59,11 +59,15 @@ internal sealed class DispatcherHarness : IAsyncDisposable
                 _calls.Writer.TryWrite(sync);
                 return sync.Result;
             });
-        Dispatcher = new Dispatcher(Tracker, Syncer, Store, TimeProvider.System, NullLogger<Dispatcher>.Instance, new DispatcherOptions { MaxConcurrency = concurrency });
+        Dispatcher = new Dispatcher(Tracker, Syncer, Store, TimeProvider.System, Logger, new DispatcherOptions { MaxConcurrency = concurrency });
         Dispatcher.SyncFinished += (_, e) => _finished.Writer.TryWrite(e);
     }
 
     public ChainBuilder Builder { get; }
+
+    public FakeLogger<Dispatcher> Logger { get; } = new();
+
+    public bool Logged(int eventId) => Logger.Collector.GetSnapshot().Any(r => r.Id.Id == eventId);
 
     public TipSet Genesis { get; }
 

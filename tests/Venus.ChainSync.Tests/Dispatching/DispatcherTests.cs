@@ -81,6 +81,7 @@ public class DispatcherTests
 
         Assert.Equal(DispatchOutcome.MessagesMismatch, await h.Dispatcher.SendGossipBlockAsync(stripped, "source", "sender", ct));
         Assert.Null(await h.Store.GetTipSetAsync(bad.Key, ct));
+        Assert.True(h.Logged(2110));
 
         // The queue is first in, first out: once the good head is synced, the bad one would have been seen before it.
         Assert.Equal(DispatchOutcome.Queued, await h.GossipAsync(good));
@@ -207,6 +208,8 @@ public class DispatcherTests
         }
 
         Assert.Equal(newest.ToHashSet(), requeued);
+        Assert.True(h.Logged(2133));
+        Assert.True(h.Logged(2132));
         Assert.All(newest, id => Assert.True(calls[id].Token.IsCancellationRequested));
         Assert.False(calls[oldest].Token.IsCancellationRequested);
         Assert.Equal([oldest], h.Dispatcher.Running.Select(t => t.Id));
@@ -337,6 +340,7 @@ public class DispatcherTests
         SyncFinishedEventArgs finished = await h.NextFinishedAsync();
         Assert.Equal(TargetState.Error, finished.Target.State);
         Assert.Equal(SyncOutcomeKind.Failed, finished.Result.Kind);
+        Assert.True(h.Logged(2190));
 
         await h.GossipAsync(chain[1]);
         SyncCall next = await h.NextCallAsync();
