@@ -97,7 +97,8 @@ public sealed partial class Syncer
                         headFirst[i] = chunk[start + length - 1 - i];
                     }
 
-                    IReadOnlyList<FullTipSet> full = await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<FullTipSet> full = await LoadSegmentAsync(headFirst, cancellationToken).ConfigureAwait(false)
+                        ?? await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
                     if (full.Count != length)
                     {
                         throw new Exchange.ExchangeFailedException("the exchange returned messages for another segment");
@@ -126,6 +127,27 @@ public sealed partial class Syncer
             // Completing ends the reader's loop; a fault stays in this task, which the reader awaits and rethrows.
             writer.TryComplete();
         }
+    }
+
+    /// <summary>
+    /// The segment from the store when every message of it is there already (gossip stored them, or an earlier sync
+    /// fetched them), so a short catch-up behind gossip needs no request; otherwise <c>null</c> and the exchange is asked.
+    /// </summary>
+    private async Task<IReadOnlyList<FullTipSet>?> LoadSegmentAsync(TipSet[] headFirst, CancellationToken cancellationToken)
+    {
+        var full = new FullTipSet[headFirst.Length];
+        for (int i = 0; i < headFirst.Length; i++)
+        {
+            FullTipSet? stored = await _store.GetFullTipSetAsync(headFirst[i].Key, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            full[i] = stored;
+        }
+
+        return full;
     }
 
     /// <summary>

@@ -21,6 +21,11 @@ namespace Venus.ChainSync;
 /// is <see cref="SyncOutcomeKind.Invalid"/> but deliberately <em>not</em> cached: Lotus caches "fork past finality"
 /// and nodes that fell behind then could not recover (lotus#11531). A block from the future is
 /// <see cref="SyncOutcomeKind.Failed"/> and never cached.</para>
+/// <para><b>Messages.</b> The exchange already checks every block's messages against its message root, and the
+/// store holds only messages that matched, so the syncer does not hash them again; it checks the per-block limit,
+/// the timing rules and the parent roots itself, then hands blocks to the <see cref="IBlockValidator"/>.</para>
+/// <para><b>Completed</b> means the target's state is established. The head then is the target, unless a tipset
+/// weighing at least as much was the head already (a target of equal parent weight can turn out no heavier).</para>
 /// <para><b>Concurrency.</b> Several syncs may run at once (for different targets). Each moves the head only when the
 /// tipset it executed weighs more than the head it reads just before; two syncs racing on that read are not
 /// serialised here (the store's <see cref="IChainStore.SetHeadAsync"/> is the last word).</para>

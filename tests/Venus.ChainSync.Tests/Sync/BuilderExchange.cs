@@ -24,6 +24,9 @@ internal sealed class BuilderExchange(params ChainBuilder[] chains) : IChainExch
 
     public int Requests => _headerRequests.Count + MessageRequests;
 
+    /// <summary>Called with the running count on every message request, before it is answered.</summary>
+    public Action<int>? OnMessageRequest { get; set; }
+
     /// <summary>When set, every request fails as if no peer could answer.</summary>
     public bool Unreachable { get; set; }
 
@@ -56,7 +59,8 @@ internal sealed class BuilderExchange(params ChainBuilder[] chains) : IChainExch
 
     public Task<IReadOnlyList<FullTipSet>> GetChainMessagesAsync(IReadOnlyList<TipSet> tipsets, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _messageRequests);
+        int count = Interlocked.Increment(ref _messageRequests);
+        OnMessageRequest?.Invoke(count);
         ThrowIfUnreachable();
         return Task.FromResult<IReadOnlyList<FullTipSet>>([.. tipsets.Select(t => Find(t.Key))]);
     }

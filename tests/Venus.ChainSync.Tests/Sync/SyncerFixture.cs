@@ -13,7 +13,7 @@ internal sealed class SyncerFixture
 {
     private static long _nextTargetId;
 
-    public SyncerFixture(SyncerOptions? options = null, ITipSetExecutor? executor = null, int seed = 1, DateTimeOffset? now = null)
+    public SyncerFixture(SyncerOptions? options = null, ITipSetExecutor? executor = null, int seed = 1, DateTimeOffset? now = null, IBlockValidator? validator = null)
     {
         Time = new FakeTimeProvider(now ?? new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero));
         Chain = new ChainBuilder(new MemoryBlockstore(), seed);
@@ -22,7 +22,7 @@ internal sealed class SyncerFixture
         Exchange = new BuilderExchange(Chain);
         Executor = new TestTipSetExecutor();
         Bad = new BadTipSetCache(timeProvider: Time);
-        Syncer = new Syncer(Store, Exchange, SyntacticBlockValidator.Instance, executor ?? Executor, new ParentWeightWeigher(), Bad, options, Time);
+        Syncer = new Syncer(Store, Exchange, validator ?? SyntacticBlockValidator.Instance, executor ?? Executor, new ParentWeightWeigher(), Bad, options, Time);
     }
 
     public ChainBuilder Chain { get; }

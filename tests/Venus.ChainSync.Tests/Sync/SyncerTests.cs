@@ -64,10 +64,16 @@ public sealed class SyncerTests
     public async Task Messages_are_fetched_in_segments_of_eight()
     {
         var world = new SyncerFixture();
-        IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 20);
+        // Each tipset has a message of its own: tipsets without messages share their (empty) message meta, which
+        // the store then already holds.
+        IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 20, new TipSetSpec(BlsMessages: 1));
 
-        await world.SyncAsync(chain[^1]);
+        SyncResult result = await world.SyncAsync(chain[^1]);
 
+        Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
+        Assert.Equal(chain[^1], result.ReachedHead);
+        Assert.Equal(20, world.Executor.ExecutedCount);
+        Assert.Equal(19, world.Exchange.HeaderRequests.Sum());
         Assert.Equal(3, world.Exchange.MessageRequests);
     }
 
