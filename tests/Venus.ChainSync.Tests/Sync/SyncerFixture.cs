@@ -22,7 +22,9 @@ internal sealed class SyncerFixture
         Exchange = new BuilderExchange(Chain);
         Executor = new TestTipSetExecutor();
         Bad = new BadTipSetCache(timeProvider: Time);
-        Syncer = new Syncer(Store, Exchange, validator ?? SyntacticBlockValidator.Instance, executor ?? Executor, new ParentWeightWeigher(), Bad, options, Time);
+        var weigher = new ParentWeightWeigher();
+        Recorder = new RecordingChainStore(Store, weigher);
+        Syncer = new Syncer(Recorder, Exchange, validator ?? SyntacticBlockValidator.Instance, executor ?? Executor, weigher, Bad, options, Time);
     }
 
     public ChainBuilder Chain { get; }
@@ -36,6 +38,9 @@ internal sealed class SyncerFixture
     public TestTipSetExecutor Executor { get; }
 
     public BadTipSetCache Bad { get; }
+
+    /// <summary>The store as the syncer sees it: records the heads it sets and checks the engine's promises.</summary>
+    public RecordingChainStore Recorder { get; }
 
     /// <summary>The clock: by default 2025-01-02, far after the builder's 2020 timestamps for any chain a test builds.</summary>
     public FakeTimeProvider Time { get; }

@@ -151,10 +151,12 @@ public sealed class SyncerForwardTests
     {
         var world = new SyncerFixture();
         IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 30);
-        var heads = new List<TipSet>();
+        var reported = new List<TipSet>();
 
-        await world.SyncAsync(chain[^1], _ => heads.Add(world.Store.GetHeadAsync(CancellationToken.None).AsTask().Result));
+        await world.SyncAsync(chain[^1], reported.Add);
 
-        Assert.Equal(chain, heads);
+        Assert.Equal(chain, reported);
+        Assert.Equal(chain, world.Recorder.Heads);
+        Assert.Empty(world.Recorder.BrokenPromises);
     }
 }
