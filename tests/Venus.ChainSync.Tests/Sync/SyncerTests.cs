@@ -139,6 +139,43 @@ public sealed class SyncerTests
     }
 
     [Fact]
+    public async Task A_fork_whose_known_base_is_an_old_side_branch_finds_the_common_ancestor_and_switches()
+    {
+        var world = new SyncerFixture();
+        IReadOnlyList<TipSet> main = world.Chain.AddChain(world.Genesis, 20);
+        IReadOnlyList<TipSet> side = world.Chain.AddChain(main[9], 5);
+        IReadOnlyList<TipSet> revived = world.Chain.AddChain(side[^1], 4, new TipSetSpec(Blocks: 5));
+        Assert.Equal(SyncOutcomeKind.Completed, (await world.SyncAsync(side[^1])).Kind);
+        Assert.Equal(SyncOutcomeKind.Completed, (await world.SyncAsync(main[^1])).Kind);
+        int headerRequests = world.Exchange.HeaderRequests.Count;
+
+        SyncResult result = await world.SyncAsync(revived[^1]);
+
+        Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
+        Assert.Equal(revived[^1], await world.HeadAsync());
+        Assert.Equal(headerRequests + 1, world.Exchange.HeaderRequests.Count);
+        Assert.Equal(5 + 20 + 4, world.Executor.ExecutedCount);
+        Assert.Empty(world.Recorder.BrokenPromises);
+    }
+
+    [Fact]
+    public async Task Small_windows_and_segments_still_carry_a_long_catch_up_through()
+    {
+        var world = new SyncerFixture(new SyncerOptions { HeaderWindow = 7, SegmentLength = 3 });
+        IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 50, new TipSetSpec(BlsMessages: 1));
+
+        SyncResult result = await world.SyncAsync(chain[^1]);
+
+        Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
+        Assert.Equal(chain[^1], await world.HeadAsync());
+        Assert.All(world.Exchange.HeaderRequests, count => Assert.InRange(count, 1, 7));
+        Assert.Equal(49, world.Exchange.HeaderRequests.Sum());
+
+        // Chunks of 7 tipsets, each cut into segments of 3, 3 and 1 (the last chunk holds 1).
+        Assert.Equal((7 * 3) + 1, world.Exchange.MessageRequests);
+    }
+
+    [Fact]
     public async Task A_fork_longer_than_the_threshold_on_the_incoming_side_is_invalid_and_not_cached()
     {
         var world = new SyncerFixture(new SyncerOptions { ForkLengthThreshold = 5 });
