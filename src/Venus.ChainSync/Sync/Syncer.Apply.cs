@@ -1,0 +1,109 @@
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync;
+
+/// <summary>One tipset forwards: limits, timing, parent roots, block validation, execution, storage, head.</summary>
+public sealed partial class Syncer
+{
+    /// <summary>Checks and executes <paramref name="tipSet"/> on <paramref name="parentState"/>; a non-null result stops the sync.</summary>
+    private async Task<(SyncResult? Stop, TipSetState State)> ApplyAsync(
+        SyncRun run, TipSet parent, TipSetState parentState, FullTipSet tipSet, CancellationToken cancellationToken)
+    {
+        // Temporal first: a block from the future may become valid, so nothing else about it is judged yet.
+        long now = _time.GetUtcNow().ToUnixTimeSeconds();
+        long latest = now + (long)_options.AllowableClockDrift.TotalSeconds;
+        foreach (FullBlock block in tipSet.Blocks)
+        {
+            if (block.Header.Timestamp > (ulong)Math.Max(0, latest))
+            {
+                return (run.Failed($"block {block.Cid} is from the future ({block.Header.Timestamp} > {now} + drift)"), default);
+            }
+        }
+
+        string? permanent = null;
+        Cid culprit = default;
+        ulong expected = parent.MinTimestamp + ((ulong)_options.BlockDelay.TotalSeconds * (ulong)(tipSet.Height - parent.Height));
+        foreach (FullBlock block in tipSet.Blocks)
+        {
+            int messages = block.BlsMessages.Length + block.SecpkMessages.Length;
+            if (messages > _options.MaxMessagesPerBlock)
+            {
+                (permanent, culprit) = ($"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", block.Cid);
+            }
+            else if (block.Header.Timestamp != expected)
+            {
+                (permanent, culprit) = ($"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", block.Cid);
+            }
+            else if (block.Header.ParentStateRoot != parentState.StateRoot || block.Header.ParentMessageReceipts != parentState.ReceiptsRoot)
+            {
+                (permanent, culprit) = ($"block {block.Cid} names a parent state or receipts root other than its parent produced", block.Cid);
+            }
+
+            if (permanent is not null)
+            {
+                await MarkBadAsync(run, tipSet.TipSet, culprit, permanent, cancellationToken).ConfigureAwait(false);
+                return (run.Invalid(permanent), default);
+            }
+        }
+
+        BlockValidation[] verdicts = await Task.WhenAll(tipSet.Blocks.Select(b => ValidateBlockAsync(b, parent, cancellationToken))).ConfigureAwait(false);
+        for (int i = 0; i < verdicts.Length; i++)
+        {
+            if (!verdicts[i].IsValid && verdicts[i].IsPermanent)
+            {
+                string reason = $"block {tipSet.Blocks[i].Cid} is invalid: {verdicts[i].Reason}";
+                await MarkBadAsync(run, tipSet.TipSet, tipSet.Blocks[i].Cid, reason, cancellationToken).ConfigureAwait(false);
+                return (run.Invalid(reason), default);
+            }
+        }
+
+        for (int i = 0; i < verdicts.Length; i++)
+        {
+            if (!verdicts[i].IsValid)
+            {
+                return (run.Failed($"block {tipSet.Blocks[i].Cid} cannot be validated now: {verdicts[i].Reason}"), default);
+            }
+        }
+
+        TipSetState state;
+        try
+        {
+            state = await _executor.ExecuteAsync(tipSet, parentState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidTipSetException e)
+        {
+            string reason = $"tipset {tipSet.Key} failed execution: {e.Message}";
+            Cid origin = tipSet.Blocks[0].Cid;
+            _bad.MarkTipSet(tipSet.TipSet, reason);
+            SyncerLog.MarkedBad(_logger, origin, reason);
+            await MarkAboveAsync(run.Target, tipSet.Height, origin, reason, cancellationToken).ConfigureAwait(false);
+            return (run.Invalid(reason), default);
+        }
+
+        await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
+        await _store.SetStateAsync(tipSet.Key, state, cancellationToken).ConfigureAwait(false);
+        TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+        if (await WeighAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false) > await WeighAsync(head, cancellationToken).ConfigureAwait(false))
+        {
+            await _store.SetHeadAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false);
+            SyncerLog.HeadMoved(_logger, tipSet.TipSet);
+        }
+
+        run.Reached = tipSet.TipSet;
+        run.Progress?.Invoke(tipSet.TipSet);
+        return (null, state);
+    }
+
+    /// <summary>The validator's verdict; its exception is a temporary failure (the port's contract).</summary>
+    private async Task<BlockValidation> ValidateBlockAsync(FullBlock block, TipSet parent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _validator.ValidateAsync(block, parent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return BlockValidation.Temporary($"the validator failed: {e.Message}");
+        }
+    }
+}

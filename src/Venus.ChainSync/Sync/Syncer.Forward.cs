@@ -1,0 +1,182 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync;
+
+/// <summary>The forward half: segments of full tipsets fetched ahead of their execution, then checked and executed.</summary>
+public sealed partial class Syncer
+{
+    /// <summary>
+    /// Goes from <paramref name="syncBase"/> (a tipset with state) to the target. A fetch task, owned and awaited
+    /// here, fills a one-slot channel with segments while this loop executes the previous one: segment k + 1 is
+    /// fetched while segment k runs, and no more than one segment waits.
+    /// </summary>
+    private async Task<SyncResult> ForwardAsync(SyncRun run, TipSet syncBase, CancellationToken cancellationToken)
+    {
+        TipSetState parentState = await _store.GetStateAsync(syncBase.Key, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The store lost the state of {syncBase}.");
+        TipSet parent = syncBase;
+
+        // One slot, writer waits: fetching runs at most one segment ahead, so memory stays bounded and a failed
+        // execution wastes at most one segment of fetching.
+        var segments = Channel.CreateBounded<FullTipSet[]>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+        using var fetchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task fetching = FetchSegmentsAsync(run.Target, syncBase, segments.Writer, fetchCancellation.Token);
+
+        SyncResult? stop = null;
+        Exception? fetchFault = null;
+        try
+        {
+            await foreach (FullTipSet[] segment in segments.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (FullTipSet tipSet in segment)
+                {
+                    (stop, TipSetState state) = await ApplyAsync(run, parent, parentState, tipSet, cancellationToken).ConfigureAwait(false);
+                    if (stop is not null)
+                    {
+                        break;
+                    }
+
+                    parent = tipSet.TipSet;
+                    parentState = state;
+                }
+
+                if (stop is not null)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await fetchCancellation.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await fetching.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Kept and rethrown below unless the sync already ended for another reason.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                fetchFault = e;
+            }
+        }
+
+        if (stop is not null)
+        {
+            return stop;
+        }
+
+        if (fetchFault is not null)
+        {
+            ExceptionDispatchInfo.Throw(fetchFault);
+        }
+
+        return parent.Key == run.Target.Key
+            ? SyncResult.Completed(parent)
+            : run.Failed("the forward walk ended short of the target");
+    }
+
+    /// <summary>Fetches the messages of every tipset from just above the base to the target, a segment at a time, oldest first.</summary>
+    private async Task FetchSegmentsAsync(TipSet target, TipSet syncBase, ChannelWriter<FullTipSet[]> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            TipSet done = syncBase;
+            while (done.Key != target.Key)
+            {
+                TipSet[] chunk = await LoadChunkAsync(target, done, cancellationToken).ConfigureAwait(false);
+                for (int start = 0; start < chunk.Length; start += _options.SegmentLength)
+                {
+                    int length = Math.Min(_options.SegmentLength, chunk.Length - start);
+                    TipSet[] headFirst = new TipSet[length];
+                    for (int i = 0; i < length; i++)
+                    {
+                        headFirst[i] = chunk[start + length - 1 - i];
+                    }
+
+                    IReadOnlyList<FullTipSet> full = await LoadSegmentAsync(headFirst, cancellationToken).ConfigureAwait(false)
+                        ?? await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
+                    if (full.Count != length)
+                    {
+                        throw new Exchange.ExchangeFailedException("the exchange returned messages for another segment");
+                    }
+
+                    var oldestFirst = new FullTipSet[length];
+                    for (int i = 0; i < length; i++)
+                    {
+                        FullTipSet tipSet = full[length - 1 - i];
+                        if (tipSet.Key != chunk[start + i].Key)
+                        {
+                            throw new Exchange.ExchangeFailedException("the exchange returned messages for another segment");
+                        }
+
+                        oldestFirst[i] = tipSet;
+                    }
+
+                    await writer.WriteAsync(oldestFirst, cancellationToken).ConfigureAwait(false);
+                }
+
+                done = chunk[^1];
+            }
+        }
+        finally
+        {
+            // Completing ends the reader's loop; a fault stays in this task, which the reader awaits and rethrows.
+            writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// The segment from the store when every message of it is there already (gossip stored them, or an earlier sync
+    /// fetched them), so a short catch-up behind gossip needs no request; otherwise <c>null</c> and the exchange is asked.
+    /// </summary>
+    private async Task<IReadOnlyList<FullTipSet>?> LoadSegmentAsync(TipSet[] headFirst, CancellationToken cancellationToken)
+    {
+        var full = new FullTipSet[headFirst.Length];
+        for (int i = 0; i < headFirst.Length; i++)
+        {
+            FullTipSet? stored = await _store.GetFullTipSetAsync(headFirst[i].Key, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            full[i] = stored;
+        }
+
+        return full;
+    }
+
+    /// <summary>
+    /// The lowest <see cref="SyncerOptions.HeaderWindow"/> tipsets above <paramref name="done"/> on the way to
+    /// <paramref name="target"/>, oldest first, found by walking back from the target through the store. Only that
+    /// many headers are held, whatever the span; the walk is repeated per chunk, trading store reads for memory.
+    /// </summary>
+    private async Task<TipSet[]> LoadChunkAsync(TipSet target, TipSet done, CancellationToken cancellationToken)
+    {
+        var lowest = new Queue<TipSet>(Math.Min(_options.HeaderWindow, 1024));
+        TipSet cursor = target;
+        while (cursor.Key != done.Key)
+        {
+            if (cursor.Height <= done.Height)
+            {
+                throw new InvalidOperationException($"The chain of {target} does not pass through {done}.");
+            }
+
+            lowest.Enqueue(cursor);
+            if (lowest.Count > _options.HeaderWindow)
+            {
+                lowest.Dequeue();
+            }
+
+            cursor = await ParentFromStoreAsync(cursor, cancellationToken).ConfigureAwait(false);
+        }
+
+        TipSet[] chunk = [.. lowest];
+        Array.Reverse(chunk);
+        return chunk;
+    }
+}

@@ -1,0 +1,181 @@
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync;
+
+/// <summary>The backward half: headers from the target down to a tipset with state, and the fork checks.</summary>
+public sealed partial class Syncer
+{
+    /// <summary>
+    /// Walks back from the target, through the store while headers are there and through the exchange in windows of
+    /// at most <see cref="SyncerOptions.HeaderWindow"/> when they are not (each window persisted as it arrives), until
+    /// a tipset with known state. Holds one window at most.
+    /// </summary>
+    private async Task<HeaderWalk> FetchHeadersAsync(SyncRun run, TipSet head, CancellationToken cancellationToken)
+    {
+        TipSetKey? checkpointKey = await _store.GetCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        TipSet? checkpoint = run.IsCheckpoint || checkpointKey is null
+            ? null
+            : await _store.GetTipSetAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
+
+        TipSet cursor = run.Target;
+        long fetched = 0;
+
+        // Tipsets of the incoming chain at or below our head's height: its side of the fork (lotus#5182, #5244).
+        int theirSide = 0;
+        while (true)
+        {
+            if (await _store.GetStateAsync(cursor.Key, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                SyncerLog.HeadersLinked(_logger, run.Target, cursor, fetched);
+                return new HeaderWalk(cursor, null, theirSide);
+            }
+
+            if (FindBad(cursor) is { } bad)
+            {
+                string reason = $"the chain contains bad block {bad.Block}: {bad}";
+                await MarkAboveAsync(run.Target, cursor.Height, bad.Block, reason, cancellationToken).ConfigureAwait(false);
+                return Stop(run.Invalid(reason));
+            }
+
+            if (!run.IsCheckpoint)
+            {
+                if (cursor.Height <= head.Height && ++theirSide > _options.ForkLengthThreshold)
+                {
+                    // Not cached as bad: see the class remarks (lotus#11531).
+                    return Stop(run.Invalid($"fork longer than {_options.ForkLengthThreshold} tipsets on the incoming side"));
+                }
+
+                if (checkpoint is not null && cursor.Height <= checkpoint.Height)
+                {
+                    // The checkpoint has state, so a chain through it would have stopped there.
+                    return Stop(run.Invalid($"the chain forks below checkpoint {checkpoint}"));
+                }
+            }
+
+            if (cursor.Height == 0)
+            {
+                // A genesis without state is not ours. Only the target is marked: the chain below it is another network.
+                string reason = $"the chain reaches another genesis {cursor.Key}";
+                _bad.MarkTipSet(run.Target, reason, cursor.Blocks[0].Cid);
+                return Stop(run.Invalid(reason));
+            }
+
+            TipSet? parent = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
+            if (parent is null)
+            {
+                int count = WindowBelow(cursor, head, theirSide);
+                IReadOnlyList<TipSet> window = await _exchange.GetBlocksAsync(cursor.Parents, count, cancellationToken).ConfigureAwait(false);
+                if (window.Count == 0 || window[0].Key != cursor.Parents)
+                {
+                    return Stop(run.Failed("the exchange returned headers that do not link to the chain"));
+                }
+
+                await _store.PutHeadersAsync([.. window.SelectMany(t => t.Blocks)], cancellationToken).ConfigureAwait(false);
+                fetched += window.Count;
+                parent = window[0];
+            }
+
+            cursor = parent;
+        }
+
+        static HeaderWalk Stop(SyncResult result) => new(null, result, 0);
+    }
+
+    /// <summary>
+    /// How many tipsets to ask for below <paramref name="cursor"/>: the gap down to our head's height while above it
+    /// (so a short catch-up asks for few), otherwise what is left of the fork budget; never more than a window or than
+    /// there are epochs.
+    /// </summary>
+    private int WindowBelow(TipSet cursor, TipSet head, int theirSide)
+    {
+        long gap = cursor.Height - 1 - head.Height;
+        long wanted = gap > 0 ? gap : Math.Max(1, _options.ForkLengthThreshold - theirSide + 1);
+        return (int)Math.Min(Math.Min(wanted, _options.HeaderWindow), cursor.Height);
+    }
+
+    /// <summary>
+    /// Finds the common ancestor of our head and <paramref name="syncBase"/> walking both back through the store, and
+    /// refuses a fork longer than the threshold on either side or one that leaves the checkpoint.
+    /// </summary>
+    private async Task<SyncResult?> CheckForkAsync(SyncRun run, TipSet head, TipSet syncBase, int theirSide, CancellationToken cancellationToken)
+    {
+        TipSet ours = head;
+        TipSet theirs = syncBase;
+        int ourSide = 0;
+        while (ours.Key != theirs.Key)
+        {
+            if (ours.Height >= theirs.Height)
+            {
+                if (++ourSide > _options.ForkLengthThreshold)
+                {
+                    return run.Invalid($"fork longer than {_options.ForkLengthThreshold} tipsets on our side");
+                }
+
+                ours = await ParentFromStoreAsync(ours, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (++theirSide > _options.ForkLengthThreshold)
+                {
+                    return run.Invalid($"fork longer than {_options.ForkLengthThreshold} tipsets on the incoming side");
+                }
+
+                theirs = await ParentFromStoreAsync(theirs, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        TipSetKey? checkpointKey = await _store.GetCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (checkpointKey is not null && ourSide > 0)
+        {
+            TipSet? checkpoint = await _store.GetTipSetAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
+            if (checkpoint is not null && ours.Height < checkpoint.Height)
+            {
+                return run.Invalid($"the chain forks below checkpoint {checkpoint}");
+            }
+        }
+
+        if (ourSide > 0)
+        {
+            SyncerLog.ForkFound(_logger, ours, ourSide, theirSide);
+        }
+
+        return null;
+    }
+
+    private async ValueTask<TipSet> ParentFromStoreAsync(TipSet tipSet, CancellationToken cancellationToken) =>
+        await _store.GetTipSetAsync(tipSet.Parents, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"The store lost the parent of {tipSet}, a tipset with state.");
+
+    /// <summary>The first bad block of <paramref name="tipSet"/>, if any.</summary>
+    private BadTipSetEntry? FindBad(TipSet tipSet)
+    {
+        foreach (BlockHeader block in tipSet.Blocks)
+        {
+            if (_bad.TryGet(block.Cid, out BadTipSetEntry? entry))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Marks bad, linked to <paramref name="origin"/>, every tipset from the target down to just above <paramref name="height"/>.</summary>
+    private async ValueTask MarkAboveAsync(TipSet target, long height, Cid origin, string reason, CancellationToken cancellationToken)
+    {
+        TipSet? cursor = target;
+        while (cursor is not null && cursor.Height > height)
+        {
+            _bad.MarkTipSet(cursor, reason, origin);
+            cursor = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks one block bad in itself and everything known above it linked to it.</summary>
+    private async ValueTask MarkBadAsync(SyncRun run, TipSet tipSet, Cid block, string reason, CancellationToken cancellationToken)
+    {
+        _bad.Mark(block, reason);
+        SyncerLog.MarkedBad(_logger, block, reason);
+        await MarkAboveAsync(run.Target, tipSet.Height, block, reason, cancellationToken).ConfigureAwait(false);
+    }
+}

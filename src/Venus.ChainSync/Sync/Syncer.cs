@@ -1,0 +1,282 @@
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Venus.ChainSync.Exchange;
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync;
+
+/// <summary>
+/// Carries the node from its head to a target (Venus <c>Syncer.HandleNewTipSet</c>, Lotus <c>Syncer.Sync</c>): refuse
+/// what is not worth syncing, fetch headers backwards until they link to a tipset we executed, check the fork, then
+/// go forwards in segments (fetch messages, check timing, validate, execute, check roots, move the head).
+/// </summary>
+/// <remarks>
+/// <para><b>Memory.</b> Headers are persisted as each backward window arrives and walked back through the store,
+/// never held in a list that grows with the catch-up: at most <see cref="SyncerOptions.HeaderWindow"/> headers and
+/// three segments of full tipsets (one being fetched, one in the one-slot channel, one being executed) are held.</para>
+/// <para><b>Outcomes.</b> A bad chain or a bad peer is a <see cref="SyncResult"/>, never an exception. Only permanent
+/// failures are cached as bad (in <see cref="BadTipSetCache"/>): a bad block with everything known above it, linked to
+/// it as origin. A fork longer than <see cref="SyncerOptions.ForkLengthThreshold"/> or one that leaves the checkpoint
+/// is <see cref="SyncOutcomeKind.Invalid"/> but deliberately <em>not</em> cached: Lotus caches "fork past finality"
+/// and nodes that fell behind then could not recover (lotus#11531). A block from the future is
+/// <see cref="SyncOutcomeKind.Failed"/> and never cached.</para>
+/// <para><b>Messages.</b> The exchange already checks every block's messages against its message root, and the
+/// store holds only messages that matched, so the syncer does not hash them again; it checks the per-block limit,
+/// the timing rules and the parent roots itself, then hands blocks to the <see cref="IBlockValidator"/>.</para>
+/// <para><b>Completed</b> means the target's state is established. The head then is the target, unless a tipset
+/// weighing at least as much was the head already (a target of equal parent weight can turn out no heavier).</para>
+/// <para><b>Concurrency.</b> Several syncs may run at once (for different targets). Each moves the head only when the
+/// tipset it executed weighs more than the head it reads just before; two syncs racing on that read are not
+/// serialised here (the store's <see cref="IChainStore.SetHeadAsync"/> is the last word).</para>
+/// </remarks>
+public sealed partial class Syncer : ISyncer
+{
+    private readonly IChainStore _store;
+    private readonly IChainExchange _exchange;
+    private readonly IBlockValidator _validator;
+    private readonly ITipSetExecutor _executor;
+    private readonly IChainWeigher _weigher;
+    private readonly BadTipSetCache _bad;
+    private readonly SyncerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a syncer over the host's ports.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public Syncer(
+        IChainStore store,
+        IChainExchange exchange,
+        IBlockValidator validator,
+        ITipSetExecutor executor,
+        IChainWeigher weigher,
+        BadTipSetCache badTipSets,
+        SyncerOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILogger<Syncer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(exchange);
+        ArgumentNullException.ThrowIfNull(validator);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(weigher);
+        ArgumentNullException.ThrowIfNull(badTipSets);
+        _options = options ?? new SyncerOptions();
+        _options.Validate();
+        _store = store;
+        _exchange = exchange;
+        _validator = validator;
+        _executor = executor;
+        _weigher = weigher;
+        _bad = badTipSets;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <inheritdoc/>
+    public Task<SyncResult> HandleNewTipSetAsync(Target target, Action<TipSet>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return RunAsync(new SyncRun(target.Head, progress, IsCheckpoint: false), cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the tipset with <paramref name="key"/> the checkpoint (Lotus <c>SyncCheckpoint</c>): fetches and syncs
+    /// to it if needed (ignoring weight and the fork-length threshold: the operator vouches for it), moves the head
+    /// to it when the head does not descend from it, then records it with <see cref="IChainStore.SetCheckpointAsync"/>.
+    /// Afterwards, forks that leave it are refused.
+    /// </summary>
+    /// <returns><see cref="SyncOutcomeKind.Completed"/> with the checkpoint, or why it could not be set.</returns>
+    public async Task<SyncResult> SyncCheckpointAsync(TipSetKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        TipSet? checkpoint;
+        try
+        {
+            checkpoint = await _store.GetTipSetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (checkpoint is null)
+            {
+                IReadOnlyList<TipSet> fetched = await _exchange.GetBlocksAsync(key, 1, cancellationToken).ConfigureAwait(false);
+                if (fetched.Count != 1 || fetched[0].Key != key)
+                {
+                    return new SyncResult(SyncOutcomeKind.Failed, "the exchange did not return the checkpoint");
+                }
+
+                checkpoint = fetched[0];
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new SyncResult(SyncOutcomeKind.Cancelled, "cancelled");
+        }
+        catch (ExchangeFailedException e)
+        {
+            return new SyncResult(SyncOutcomeKind.Failed, e.Message);
+        }
+
+        SyncResult synced = await RunAsync(new SyncRun(checkpoint, null, IsCheckpoint: true), cancellationToken).ConfigureAwait(false);
+        if (synced.Kind != SyncOutcomeKind.Completed)
+        {
+            return synced;
+        }
+
+        try
+        {
+            TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (!await DescendsFromAsync(head, checkpoint, cancellationToken).ConfigureAwait(false))
+            {
+                // The one place the head may become lighter: the operator chose this chain (as Lotus's SetCheckpoint does).
+                await _store.SetHeadAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+                SyncerLog.HeadMoved(_logger, checkpoint);
+            }
+
+            await _store.SetCheckpointAsync(checkpoint.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new SyncResult(SyncOutcomeKind.Cancelled, "cancelled");
+        }
+
+        SyncerLog.CheckpointSet(_logger, checkpoint);
+        return SyncResult.Completed(checkpoint);
+    }
+
+    private async Task<SyncResult> RunAsync(SyncRun run, CancellationToken cancellationToken)
+    {
+        SyncResult result;
+        try
+        {
+            result = await SyncAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = new SyncResult(SyncOutcomeKind.Cancelled, "cancelled", run.Reached);
+        }
+        catch (ExchangeFailedException e)
+        {
+            result = new SyncResult(SyncOutcomeKind.Failed, e.Message, run.Reached);
+        }
+#pragma warning disable CA1031 // A host port's fault (store, executor) is a temporary failure of this sync, never a crash of the dispatcher.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            SyncerLog.LocalFault(_logger, run.Target, e);
+            result = new SyncResult(SyncOutcomeKind.Failed, $"local fault: {e.Message}", run.Reached);
+        }
+
+        switch (result.Kind)
+        {
+            case SyncOutcomeKind.Completed:
+                SyncerLog.SyncCompleted(_logger, run.Target);
+                break;
+            case SyncOutcomeKind.Refused:
+                SyncerLog.SyncRefused(_logger, run.Target, result.Reason);
+                break;
+            case SyncOutcomeKind.Invalid:
+                SyncerLog.SyncInvalid(_logger, run.Target, result.Reason);
+                break;
+            default:
+                SyncerLog.SyncFailed(_logger, run.Target, result.Reason);
+                break;
+        }
+
+        return result;
+    }
+
+    private async Task<SyncResult> SyncAsync(SyncRun run, CancellationToken cancellationToken)
+    {
+        TipSet target = run.Target;
+        if (FindBad(target) is { } badEntry)
+        {
+            return run.Invalid($"the target contains bad block {badEntry.Block}: {badEntry}");
+        }
+
+        TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+        SyncerLog.SyncStarted(_logger, target, head);
+        if (await _store.GetStateAsync(target.Key, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            // A checkpoint we already executed needs no sync; anything else known with state is nothing to do.
+            return run.IsCheckpoint ? SyncResult.Completed(target) : run.Refused("already known with state");
+        }
+
+        if (!run.IsCheckpoint)
+        {
+            // Lotus's rule (Syncer.InformNewHead): compare parent weights, the only weight known before execution.
+            // The head moves only if the executed tipset weighs more (IChainWeigher), so a tie costs work, not safety.
+            if (target.ParentWeight < head.ParentWeight)
+            {
+                return run.Refused("lighter than the head");
+            }
+
+            if (await IsInHeadChainAsync(target, head, cancellationToken).ConfigureAwait(false))
+            {
+                return run.Refused("already in the head's chain");
+            }
+        }
+
+        await _store.PutHeadersAsync(target.Blocks, cancellationToken).ConfigureAwait(false);
+        HeaderWalk walk = await FetchHeadersAsync(run, head, cancellationToken).ConfigureAwait(false);
+        if (walk.Stop is { } stop)
+        {
+            return stop;
+        }
+
+        TipSet syncBase = walk.Base!;
+        if (!run.IsCheckpoint)
+        {
+            SyncResult? forkRefusal = await CheckForkAsync(run, head, syncBase, walk.TheirSide, cancellationToken).ConfigureAwait(false);
+            if (forkRefusal is not null)
+            {
+                return forkRefusal;
+            }
+        }
+
+        return await ForwardAsync(run, syncBase, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="target"/> is the head, part of it, or an ancestor within the fork-length threshold.</summary>
+    private async ValueTask<bool> IsInHeadChainAsync(TipSet target, TipSet head, CancellationToken cancellationToken)
+    {
+        if (Target.Contains(head, target))
+        {
+            return true;
+        }
+
+        TipSet? cursor = head;
+        for (int steps = 0; cursor is not null && cursor.Height > target.Height && steps < _options.ForkLengthThreshold; steps++)
+        {
+            cursor = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
+        }
+
+        return cursor is not null && cursor.Height == target.Height && Target.Contains(cursor, target);
+    }
+
+    private async ValueTask<bool> DescendsFromAsync(TipSet tipSet, TipSet ancestor, CancellationToken cancellationToken)
+    {
+        TipSet? cursor = tipSet;
+        while (cursor is not null && cursor.Height > ancestor.Height)
+        {
+            cursor = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
+        }
+
+        return cursor is not null && cursor.Key == ancestor.Key;
+    }
+
+    private async ValueTask<BigInteger> WeighAsync(TipSet tipSet, CancellationToken cancellationToken) =>
+        await _weigher.WeightAsync(tipSet, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>One sync: its target, where it got to, and how results are made.</summary>
+    private sealed record SyncRun(TipSet Target, Action<TipSet>? Progress, bool IsCheckpoint)
+    {
+        public TipSet? Reached { get; set; }
+
+        public SyncResult Refused(string reason) => new(SyncOutcomeKind.Refused, reason, Reached);
+
+        public SyncResult Invalid(string reason) => new(SyncOutcomeKind.Invalid, reason, Reached);
+
+        public SyncResult Failed(string reason) => new(SyncOutcomeKind.Failed, reason, Reached);
+    }
+
+    /// <summary>Where the backward walk ended: a base with state, or a reason to stop.</summary>
+    private sealed record HeaderWalk(TipSet? Base, SyncResult? Stop, int TheirSide);
+}

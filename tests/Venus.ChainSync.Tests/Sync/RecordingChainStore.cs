@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Testing;
+
+namespace Venus.ChainSync.Tests.Sync;
+
+/// <summary>
+/// An <see cref="IChainStore"/> over an <see cref="InMemoryChainStore"/> that records every head the engine sets and
+/// checks the engine's promise for each: the tipset has state and weighs more than the head it replaces.
+/// </summary>
+internal sealed class RecordingChainStore(InMemoryChainStore inner, ParentWeightWeigher weigher) : IChainStore
+{
+    private readonly ConcurrentQueue<TipSet> _heads = new();
+    private readonly ConcurrentQueue<string> _broken = new();
+
+    /// <summary>Every head set, in order.</summary>
+    public IReadOnlyList<TipSet> Heads => [.. _heads];
+
+    /// <summary>Each broken promise, described; empty when the engine kept them all.</summary>
+    public IReadOnlyList<string> BrokenPromises => [.. _broken];
+
+    /// <summary>Lets the next heads be lighter (a checkpoint may move the head back).</summary>
+    public bool AllowLighterHeads { get; set; }
+
+    public ValueTask<TipSet> GetGenesisAsync(CancellationToken cancellationToken) => inner.GetGenesisAsync(cancellationToken);
+
+    public ValueTask<TipSet> GetHeadAsync(CancellationToken cancellationToken) => inner.GetHeadAsync(cancellationToken);
+
+    public async ValueTask SetHeadAsync(TipSet head, CancellationToken cancellationToken)
+    {
+        TipSet previous = await inner.GetHeadAsync(cancellationToken);
+        BigInteger before = weigher.Weight(previous);
+        if (!AllowLighterHeads && weigher.Weight(head) <= before)
+        {
+            _broken.Enqueue($"head {head} is not heavier than {previous}");
+        }
+
+        if (await inner.GetStateAsync(head.Key, cancellationToken) is null)
+        {
+            _broken.Enqueue($"head {head} has no state");
+        }
+
+        _heads.Enqueue(head);
+        await inner.SetHeadAsync(head, cancellationToken);
+    }
+
+    public ValueTask<TipSet?> GetTipSetAsync(TipSetKey key, CancellationToken cancellationToken) => inner.GetTipSetAsync(key, cancellationToken);
+
+    public ValueTask PutHeadersAsync(IReadOnlyList<BlockHeader> headers, CancellationToken cancellationToken) => inner.PutHeadersAsync(headers, cancellationToken);
+
+    public ValueTask PutMessagesAsync(FullTipSet tipSet, CancellationToken cancellationToken)
+    {
+        if (!tipSet.MessagesMatchHeaders())
+        {
+            _broken.Enqueue($"messages of {tipSet.Key} do not match their roots");
+        }
+
+        return inner.PutMessagesAsync(tipSet, cancellationToken);
+    }
+
+    public ValueTask<FullTipSet?> GetFullTipSetAsync(TipSetKey key, CancellationToken cancellationToken) => inner.GetFullTipSetAsync(key, cancellationToken);
+
+    public ValueTask<TipSetState?> GetStateAsync(TipSetKey key, CancellationToken cancellationToken) => inner.GetStateAsync(key, cancellationToken);
+
+    public ValueTask SetStateAsync(TipSetKey key, TipSetState state, CancellationToken cancellationToken) => inner.SetStateAsync(key, state, cancellationToken);
+
+    public ValueTask<TipSetKey?> GetCheckpointAsync(CancellationToken cancellationToken) => inner.GetCheckpointAsync(cancellationToken);
+
+    public ValueTask SetCheckpointAsync(TipSetKey checkpoint, CancellationToken cancellationToken) => inner.SetCheckpointAsync(checkpoint, cancellationToken);
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Venus.ChainSync.Exchange;
+using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Primitives.Storage;
+using Venus.ChainSync.Testing;
+
+namespace Venus.ChainSync.Tests.Sync;
+
+/// <summary>The syncer over the real exchange client and server on the in-memory network.</summary>
+public sealed class SyncerOverExchangeTests : IAsyncLifetime
+{
+    private readonly InMemoryNetwork _network = new();
+    private readonly MemoryBlockstore _served = new();
+    private ChainExchangeServer _server = null!;
+    private ChainExchangeClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        InMemoryHost serverHost = _network.CreateHost("server");
+        InMemoryHost clientHost = _network.CreateHost("client");
+        _server = new ChainExchangeServer(serverHost, _served, logger: NullLogger<ChainExchangeServer>.Instance);
+        _server.Start();
+        _client = new ChainExchangeClient(clientHost, TimeProvider.System, NullLogger<ChainExchangeClient>.Instance, random: new Random(3));
+        _client.AddPeer(serverHost.LocalPeer);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _network.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_thousand_tipsets_with_messages_null_rounds_and_wide_tipsets_sync_over_the_exchange()
+    {
+        var chain = new ChainBuilder(_served, seed: 5);
+        TipSet genesis = chain.Genesis();
+        IReadOnlyList<TipSet> built = chain.AddChain(genesis, 1_000, i => new TipSetSpec(
+            Blocks: 1 + (i % 4), BlsMessages: i % 3, SecpMessages: i % 2, SharedMessages: i % 7 == 0 ? 1 : 0, NullRoundsBefore: i % 89 == 3 ? 1 : 0));
+        var store = new InMemoryChainStore(genesis, chain.GenesisState);
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero));
+        var syncer = new Syncer(store, _client, SyntacticBlockValidator.Instance, new TestTipSetExecutor(), new ParentWeightWeigher(), new BadTipSetCache(), timeProvider: time);
+
+        SyncResult result = await syncer.HandleNewTipSetAsync(SyncerFixture.TargetOf(built[^1]), null, TestGuard.Token(120));
+
+        Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
+        Assert.Equal(built[^1], await store.GetHeadAsync(CancellationToken.None));
+        foreach (TipSet tipSet in built)
+        {
+            Assert.Equal(chain.StateOf(tipSet), await store.GetStateAsync(tipSet.Key, CancellationToken.None));
+        }
+    }
+}
