@@ -96,7 +96,7 @@ internal static class CatchUpConsole
         Console.WriteLine();
         Console.WriteLine(Invariant($"Ratio headers-heavy / full: peak allocated {Ratio(headers.PeakAllocated, full.PeakAllocated)}, peak after GC {Ratio(headers.PeakAfterGc, full.PeakAfterGc)}, retained {Ratio(headers.Retained, full.Retained)}, peak − retained {Ratio(headers.PeakAllocated - headers.Retained, full.PeakAllocated - full.Retained)}."));
         Console.WriteLine();
-        Console.WriteLine(Invariant($"## 3. Pipelining ({pipelineTipSets} full tipsets; executor waits {pipeline.SegmentDelay.TotalMilliseconds:F1} ms (Task.Delay, real time) on every {syncerOptions.SegmentLength}th height, ≈ one segment's fetch)"));
+        Console.WriteLine(Invariant($"## 3. Pipelining ({pipelineTipSets} full tipsets; executor waits {pipeline.SegmentDelay.TotalMilliseconds:F1} ms (Task.Delay, real time, calibrated for its overshoot) on every {pipeline.Period * syncerOptions.SegmentLength}th height, so executing ≈ fetching the messages)"));
         Console.WriteLine();
         Console.WriteLine("| measure | s |");
         Console.WriteLine("|---|---:|");
@@ -205,15 +205,32 @@ internal static class CatchUpConsole
     {
         await using World world = World.Build(length, FullSpec);
         (TimeSpan headerFetch, TimeSpan segmentFetch, int segments) = await world.FetchOnlyAsync(options);
-        TimeSpan segmentDelay = segmentFetch / segments;
-        int every = options.SegmentLength;
-        ValueTask Hook(FullTipSet tipSet, CancellationToken cancellationToken) =>
-            tipSet.Height % every == 0 ? new ValueTask(Task.Delay(segmentDelay, cancellationToken)) : ValueTask.CompletedTask;
+        TimeSpan perSegment = segmentFetch / segments;
 
+        // Task.Delay overshoots by about a timer tick. Calibrate: measure the overshoot once, then wait on every
+        // period-th segment for period × the fetch of one, less the overshoot, with period the smallest that leaves
+        // at least 1 ms to ask for; execute-only is measured again with the result.
+        TimeSpan segmentDelay = perSegment;
+        int period = 1;
         TimeSpan executeOnly = await world.ExecuteOnlyAsync(new TestTipSetExecutor(Hook));
+        TimeSpan overshoot = (executeOnly / Math.Max(1, world.Built.Count / options.SegmentLength)) - segmentDelay;
+        if (overshoot > TimeSpan.Zero)
+        {
+            while ((period * perSegment) - overshoot < TimeSpan.FromMilliseconds(1) && period < 64)
+            {
+                period *= 2;
+            }
+
+            segmentDelay = Max(TimeSpan.FromMilliseconds(1), (period * perSegment) - overshoot);
+            executeOnly = await world.ExecuteOnlyAsync(new TestTipSetExecutor(Hook));
+        }
+
+        ValueTask Hook(FullTipSet tipSet, CancellationToken cancellationToken) =>
+            tipSet.Height % (period * options.SegmentLength) == 0 ? new ValueTask(Task.Delay(segmentDelay, cancellationToken)) : ValueTask.CompletedTask;
+
         CatchUpRun instant = await world.CatchUpAsync(new TestTipSetExecutor(), sampleMemory: false);
         CatchUpRun delayed = await world.CatchUpAsync(new TestTipSetExecutor(Hook), sampleMemory: false);
-        return new Pipeline(segmentDelay, headerFetch, segmentFetch, executeOnly, instant.Elapsed, delayed.Elapsed);
+        return new Pipeline(segmentDelay, period, headerFetch, segmentFetch, executeOnly, instant.Elapsed, delayed.Elapsed);
     }
 
     /// <summary>Builds a tenth of the chain, and shortens it when the whole would take longer than the build limit.</summary>
@@ -266,7 +283,7 @@ internal static class CatchUpConsole
 
     private sealed record DecodeHash(TimeSpan Elapsed, int Requests, long Bytes);
 
-    private sealed record Pipeline(TimeSpan SegmentDelay, TimeSpan HeaderFetch, TimeSpan SegmentFetch, TimeSpan ExecuteOnly, TimeSpan Instant, TimeSpan Delayed);
+    private sealed record Pipeline(TimeSpan SegmentDelay, int Period, TimeSpan HeaderFetch, TimeSpan SegmentFetch, TimeSpan ExecuteOnly, TimeSpan Instant, TimeSpan Delayed);
 
     /// <summary>A server holding one built chain, and a client host beside it on an in-memory network.</summary>
     private sealed class World : IAsyncDisposable
