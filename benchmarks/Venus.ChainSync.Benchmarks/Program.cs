@@ -15,13 +15,19 @@ namespace Venus.ChainSync.Benchmarks;
 /// so that a noisy neighbour shows up as spread in the table instead of moving one long sample. <c>--quick</c>
 /// swaps it for BenchmarkDotNet's ShortRun (3 warm-up and 3 measured iterations), to check that everything runs.
 /// A <c>--job</c> given on the command line (for example <c>--job short</c>) replaces both.
+/// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet.
 /// </remarks>
 public static class Program
 {
     private const string QuickOption = "--quick";
 
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && string.Equals(args[0], "catchup", StringComparison.Ordinal))
+        {
+            return await CatchUpConsole.RunAsync(args[1..]);
+        }
+
         bool quick = args.Contains(QuickOption, StringComparer.Ordinal);
         string[] benchmarkArgs = args.Where(a => !string.Equals(a, QuickOption, StringComparison.Ordinal)).ToArray();
         bool jobOnCommandLine = benchmarkArgs.Any(a =>
@@ -42,5 +48,6 @@ public static class Program
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs, config);
+        return 0;
     }
 }
