@@ -74,16 +74,28 @@ public class HostileServerTests
             });
 
     [Fact]
-    public Task A_peer_that_never_answers_times_out() =>
-        HostileThenHonest(
-            async (_, _, ct) => await Task.Delay(Timeout.Infinite, ct),
+    public Task A_peer_that_never_answers_times_out()
+    {
+        // The clock moves only once the silent peer has received the request, so the request is always recorded
+        // (its handler runs on its own task and could otherwise see the stream reset first).
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return HostileThenHonest(
+            async (_, _, ct) =>
+            {
+                received.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            },
             PeerOutcome.Timeout,
             configure: o => o.FirstByteTimeout = TimeSpan.FromSeconds(3),
             drive: async h =>
             {
-                await h.Time.WhenTimerArmed(due => due == TimeSpan.FromSeconds(3)).WaitAsync(h.Guard);
+                // Watch for the client's timer before anything runs: it may be armed before the peer gets the request.
+                Task armed = h.Time.WhenTimerArmed(due => due == TimeSpan.FromSeconds(3));
+                await received.Task.WaitAsync(h.Guard);
+                await armed.WaitAsync(h.Guard);
                 h.Time.Advance(TimeSpan.FromSeconds(3));
             });
+    }
 
     [Fact]
     public Task An_array_header_claiming_2_to_the_62_tipsets_is_malformed() =>

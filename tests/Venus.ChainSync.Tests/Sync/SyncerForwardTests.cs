@@ -21,11 +21,14 @@ public sealed class SyncerForwardTests
         var world = new SyncerFixture(executor: executor);
         IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 80, new TipSetSpec(SecpMessages: 1));
         int seenWhileBlocked = 0;
+        int executedAtThirdFetch = -1;
         world.Exchange.OnMessageRequest = count =>
         {
             if (count == 3)
             {
+                // Read here, before releasing the executor: once released it runs on, so a later read would race it.
                 seenWhileBlocked = count;
+                executedAtThirdFetch = executor.ExecutedCount;
                 thirdFetch.TrySetResult();
             }
         };
@@ -36,7 +39,7 @@ public sealed class SyncerForwardTests
 
         // Segment 1 executes, segment 2 waits in the one slot, segment 3 was fetched and waits to be written.
         Assert.Equal(3, seenWhileBlocked);
-        Assert.Equal(0, executor.ExecutedCount);
+        Assert.Equal(0, executedAtThirdFetch);
         SyncResult result = await sync.WaitAsync(TestGuard.Token());
         Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
         Assert.Equal(10, world.Exchange.MessageRequests);
