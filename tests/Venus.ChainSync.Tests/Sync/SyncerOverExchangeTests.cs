@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Venus.ChainSync.Exchange;
+using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
@@ -30,6 +31,35 @@ public sealed class SyncerOverExchangeTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         await _network.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Catch_up_from_three_peers_with_one_hostile_completes_and_ranks_the_hostile_peer_last()
+    {
+        await using var second = new ChainExchangeServer(_network.CreateHost("server-2"), _served, logger: NullLogger<ChainExchangeServer>.Instance);
+        second.Start();
+        ScriptedPeer hostile = _network.CreateScriptedPeer("hostile").OnStream(ExchangeProtocol.Id, async (stream, ct) =>
+        {
+            await stream.Output.WriteAsync(new byte[] { 0x83, 0x00, 0x60, 0xff, 0x13, 0x37 }, ct);
+            await stream.CompleteWritingAsync(ct);
+        });
+        _client.AddPeer(PeerId.ForName("server-2"));
+        _client.AddPeer(hostile.PeerId);
+        var chain = new ChainBuilder(_served, seed: 9);
+        TipSet genesis = chain.Genesis();
+        IReadOnlyList<TipSet> built = chain.AddChain(genesis, 300, new TipSetSpec(Blocks: 2, BlsMessages: 2, SecpMessages: 1));
+        var store = new InMemoryChainStore(genesis, chain.GenesisState);
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero));
+        var syncer = new Syncer(store, _client, SyntacticBlockValidator.Instance, new TestTipSetExecutor(), new ParentWeightWeigher(), new BadTipSetCache(), timeProvider: time);
+
+        SyncResult result = await syncer.HandleNewTipSetAsync(SyncerFixture.TargetOf(built[^1]), null, TestGuard.Token(120));
+
+        Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
+        Assert.Equal(built[^1], await store.GetHeadAsync(CancellationToken.None));
+        PeerStats stats = _client.Tracker.GetStats(hostile.PeerId)!.Value;
+        Assert.Equal(0, stats.Successes);
+        Assert.True(stats.Failures >= 1);
+        Assert.Equal(hostile.PeerId, _client.Tracker.Ranked()[^1]);
     }
 
     [Fact]
