@@ -105,10 +105,8 @@ public class InMemoryNetworkLifetimeTests
     [Fact]
     public async Task WhenInFlightAsync_also_covers_gossip_behind_latency()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
         Task inFlight = network.WhenInFlightAsync(Guard());
         Assert.False(inFlight.IsCompleted);

@@ -30,10 +30,8 @@ public class InMemoryStreamResetTests
     [Fact]
     public async Task Aborting_a_relayed_stream_fails_both_ends_at_once_even_with_bytes_buffered()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromMilliseconds(10) });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
         await remote.Output.WriteAsync("buffered"u8.ToArray(), Guard());
@@ -49,10 +47,8 @@ public class InMemoryStreamResetTests
     [Fact]
     public async Task A_relayed_stream_half_closes_each_way_on_its_own()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromMilliseconds(10) });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 

@@ -14,10 +14,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Latency_holds_bytes_until_the_clock_reaches_it()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = 100 * Ms });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -33,10 +31,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Latency_counts_from_each_flush()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = 100 * Ms });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -55,10 +51,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Latency_delays_the_half_close_with_the_bytes_before_it()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -76,10 +70,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Symmetric_latency_applies_to_the_reply_as_well()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = 50 * Ms });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -93,10 +85,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task One_way_latency_leaves_the_other_direction_immediate()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.ConfigureOneWay(a, b, new LinkFaults { Latency = 50 * Ms });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -112,10 +102,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Bandwidth_paces_ten_kilobytes_over_ten_seconds_with_partial_delivery_in_between()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { BytesPerSecond = 1024 });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
         byte[] payload = Pattern(10 * 1024);
@@ -140,10 +128,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Bandwidth_carries_successive_flushes_one_after_the_other()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { BytesPerSecond = 1000 });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -159,10 +145,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Bandwidth_and_latency_add_up()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1), BytesPerSecond = 1000 });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -212,10 +196,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Reset_after_bytes_behind_latency_resets_when_the_excess_byte_arrives()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.ConfigureOneWay(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1), ResetAfterBytes = 10 });
         (INetworkStream local, INetworkStream remote) = await OpenPairAsync(a, b);
 
@@ -322,10 +304,8 @@ public class LinkFaultsTests
     [Fact]
     public async Task Gossip_across_a_link_with_latency_arrives_after_the_latency()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
         await using IAsyncEnumerator<PubSubMessage> subscription = b.SubscribeAsync("/t", cts.Token).GetAsyncEnumerator(cts.Token);

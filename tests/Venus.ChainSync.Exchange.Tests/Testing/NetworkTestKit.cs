@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Microsoft.Extensions.Time.Testing;
 using Venus.ChainSync.Network;
 using Venus.ChainSync.Testing;
 
@@ -135,4 +136,28 @@ internal static class NetworkTestKit
 
         return bytes;
     }
+}
+
+/// <summary>Two hosts, "a" and "b", on a network driven by a fake clock: the setup most network tests start from.</summary>
+internal sealed class TwoHosts : IAsyncDisposable
+{
+    public TwoHosts()
+    {
+        Network = new InMemoryNetwork(Time);
+        A = Network.CreateHost("a");
+        B = Network.CreateHost("b");
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public InMemoryNetwork Network { get; }
+
+    public InMemoryHost A { get; }
+
+    public InMemoryHost B { get; }
+
+    public void Deconstruct(out FakeTimeProvider time, out InMemoryNetwork network, out InMemoryHost a, out InMemoryHost b) =>
+        (time, network, a, b) = (Time, Network, A, B);
+
+    public ValueTask DisposeAsync() => Network.DisposeAsync();
 }

@@ -126,10 +126,8 @@ public class PartitionTests
     [Fact]
     public async Task Partition_drops_gossip_already_in_flight()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time);
-        InMemoryHost a = network.CreateHost("a");
-        InMemoryHost b = network.CreateHost("b");
+        await using var hosts = new TwoHosts();
+        (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
         await using IAsyncEnumerator<PubSubMessage> atB = b.SubscribeAsync("/t", cts.Token).GetAsyncEnumerator(cts.Token);
