@@ -98,7 +98,7 @@ public sealed partial class Syncer
                     }
 
                     IReadOnlyList<FullTipSet> full = await LoadSegmentAsync(headFirst, cancellationToken).ConfigureAwait(false)
-                        ?? await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
+                        ?? CheckMessageRoots(await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false));
                     if (full.Count != length)
                     {
                         throw new Exchange.ExchangeFailedException("the exchange returned messages for another segment");
@@ -127,6 +127,29 @@ public sealed partial class Syncer
             // Completing ends the reader's loop; a fault stays in this task, which the reader awaits and rethrows.
             writer.TryComplete();
         }
+    }
+
+    /// <summary>
+    /// Refuses messages that do not match their block's message root. The fault is the sender's, not the block's (the
+    /// header may be sound and its true messages elsewhere), so it fails the sync like any bad answer and marks
+    /// nothing bad, as Lotus does when it zips fetched messages to their headers. The built-in exchange client checks
+    /// this already; the syncer checks again because <see cref="Exchange.IChainExchange"/> is a port a host may replace.
+    /// Runs in the fetch task, so it overlaps execution.
+    /// </summary>
+    private static IReadOnlyList<FullTipSet> CheckMessageRoots(IReadOnlyList<FullTipSet> fetched)
+    {
+        foreach (FullTipSet tipSet in fetched)
+        {
+            foreach (FullBlock block in tipSet.Blocks)
+            {
+                if (!MessageRoot.Matches(block.Header, [.. block.BlsMessages.Select(m => m.Cid)], [.. block.SecpkMessages.Select(m => m.Cid)]))
+                {
+                    throw new Exchange.ExchangeFailedException($"the messages fetched for block {block.Cid} do not match its message root");
+                }
+            }
+        }
+
+        return fetched;
     }
 
     /// <summary>
