@@ -1,3 +1,4 @@
+using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
@@ -151,6 +152,7 @@ public sealed partial class Dispatcher
 
         run.Cancellation.Dispose();
         TimeSpan elapsed = _time.GetElapsedTime(run.Started);
+        _metrics?.TargetFinished(SyncMetrics.ResultTag(result.Kind, requeue), elapsed);
         if (requeue)
         {
             _logger.SyncRequeued(id);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
@@ -36,6 +37,7 @@ public sealed partial class Dispatcher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly DispatcherOptions _options;
+    private readonly SyncMetrics? _metrics;
 
     // Announced heads, from the Send* methods to the incoming loop. DropOldest: the senders are the gossip loop, the
     // hello handler and the miner, and none of them may be blocked or made to buffer by a flood; dropping keeps memory
@@ -71,8 +73,9 @@ public sealed partial class Dispatcher : IAsyncDisposable
     /// <param name="time">The clock (for sync durations in logs).</param>
     /// <param name="logger">Where events go (ids 2100–2199).</param>
     /// <param name="options">Bounds; validated here.</param>
+    /// <param name="metrics">Where targets queued and active, run durations and dropped announcements are reported (none if <c>null</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public Dispatcher(TargetTracker tracker, ISyncer syncer, IChainStore store, TimeProvider time, ILogger<Dispatcher> logger, DispatcherOptions options)
+    public Dispatcher(TargetTracker tracker, ISyncer syncer, IChainStore store, TimeProvider time, ILogger<Dispatcher> logger, DispatcherOptions options, SyncMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(syncer);
@@ -93,6 +96,8 @@ public sealed partial class Dispatcher : IAsyncDisposable
             OnAnnouncementDropped);
         _wake = Channel.CreateBounded<bool>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        _metrics = metrics;
+        _metrics?.ObserveTargets(CountTargets);
     }
 
     /// <summary>Raised after each sync run ends, once the tracker holds the target's new state. Handlers run on the
@@ -276,7 +281,21 @@ public sealed partial class Dispatcher : IAsyncDisposable
     private void OnAnnouncementDropped(ChainInfo info)
     {
         Interlocked.Increment(ref _dropped);
+        _metrics?.AnnouncementDropped();
         _logger.AnnouncementDropped(info.Head.Key, info.Height);
+    }
+
+    /// <summary>Targets waiting in the tracker and syncs running, for the gauges.</summary>
+    private (int Queued, int Active) CountTargets()
+    {
+        int active;
+        lock (_gate)
+        {
+            active = _running.Count;
+        }
+
+        // Read apart, so the two may be a moment out of step; a gauge tolerates that, a negative count it would not.
+        return (Math.Max(0, _tracker.Count - active), active);
     }
 
     /// <summary>One sync in flight. Mutable fields are guarded by the dispatcher's lock.</summary>

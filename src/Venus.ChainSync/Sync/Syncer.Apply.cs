@@ -1,3 +1,4 @@
+using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
@@ -21,6 +22,7 @@ public sealed partial class Syncer
         }
 
         string? permanent = null;
+        string tag = string.Empty;
         Cid culprit = default;
         ulong expected = parent.MinTimestamp + ((ulong)_options.BlockDelay.TotalSeconds * (ulong)(tipSet.Height - parent.Height));
         foreach (FullBlock block in tipSet.Blocks)
@@ -28,20 +30,20 @@ public sealed partial class Syncer
             int messages = block.BlsMessages.Length + block.SecpkMessages.Length;
             if (messages > _options.MaxMessagesPerBlock)
             {
-                (permanent, culprit) = ($"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", block.Cid);
+                (permanent, tag, culprit) = ($"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", BadTipSetReasons.MessageLimit, block.Cid);
             }
             else if (block.Header.Timestamp != expected)
             {
-                (permanent, culprit) = ($"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", block.Cid);
+                (permanent, tag, culprit) = ($"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", BadTipSetReasons.Timestamp, block.Cid);
             }
             else if (block.Header.ParentStateRoot != parentState.StateRoot || block.Header.ParentMessageReceipts != parentState.ReceiptsRoot)
             {
-                (permanent, culprit) = ($"block {block.Cid} names a parent state or receipts root other than its parent produced", block.Cid);
+                (permanent, tag, culprit) = ($"block {block.Cid} names a parent state or receipts root other than its parent produced", BadTipSetReasons.ParentState, block.Cid);
             }
 
             if (permanent is not null)
             {
-                await MarkBadAsync(run, tipSet.TipSet, culprit, permanent, cancellationToken).ConfigureAwait(false);
+                await MarkBadAsync(run, tipSet.TipSet, culprit, permanent, tag, cancellationToken).ConfigureAwait(false);
                 return (run.Invalid(permanent), default);
             }
         }
@@ -52,7 +54,7 @@ public sealed partial class Syncer
             if (!verdicts[i].IsValid && verdicts[i].IsPermanent)
             {
                 string reason = $"block {tipSet.Blocks[i].Cid} is invalid: {verdicts[i].Reason}";
-                await MarkBadAsync(run, tipSet.TipSet, tipSet.Blocks[i].Cid, reason, cancellationToken).ConfigureAwait(false);
+                await MarkBadAsync(run, tipSet.TipSet, tipSet.Blocks[i].Cid, reason, BadTipSetReasons.Validator, cancellationToken).ConfigureAwait(false);
                 return (run.Invalid(reason), default);
             }
         }
@@ -75,23 +77,44 @@ public sealed partial class Syncer
             string reason = $"tipset {tipSet.Key} failed execution: {e.Message}";
             Cid origin = tipSet.Blocks[0].Cid;
             _bad.MarkTipSet(tipSet.TipSet, reason);
+            _metrics?.TipSetBad(BadTipSetReasons.Execution);
             SyncerLog.MarkedBad(_logger, origin, reason);
             await MarkAboveAsync(run.Target, tipSet.Height, origin, reason, cancellationToken).ConfigureAwait(false);
             return (run.Invalid(reason), default);
         }
 
+        _metrics?.TipSetExecuted();
         await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
         await _store.SetStateAsync(tipSet.Key, state, cancellationToken).ConfigureAwait(false);
-        TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
-        if (await WeighAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false) > await WeighAsync(head, cancellationToken).ConfigureAwait(false))
-        {
-            await _store.SetHeadAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false);
-            SyncerLog.HeadMoved(_logger, tipSet.TipSet);
-        }
+        await MoveHeadIfHeavierAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false);
 
         run.Reached = tipSet.TipSet;
         run.Progress?.Invoke(tipSet.TipSet);
         return (null, state);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="tipSet"/> the head if it weighs more than the head. Read, compare and set run under one
+    /// gate shared by every sync of this syncer, so two concurrent syncs cannot both read the same head and the
+    /// lighter of them set its tipset last.
+    /// </summary>
+    private async ValueTask MoveHeadIfHeavierAsync(TipSet tipSet, CancellationToken cancellationToken)
+    {
+        await _headGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (await WeighAsync(tipSet, cancellationToken).ConfigureAwait(false) > await WeighAsync(head, cancellationToken).ConfigureAwait(false))
+            {
+                await _store.SetHeadAsync(tipSet, cancellationToken).ConfigureAwait(false);
+                _metrics?.HeadSet(tipSet);
+                SyncerLog.HeadMoved(_logger, tipSet);
+            }
+        }
+        finally
+        {
+            _headGate.Release();
+        }
     }
 
     /// <summary>The validator's verdict; its exception is a temporary failure (the port's contract).</summary>

@@ -1,3 +1,4 @@
+using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
@@ -34,6 +35,7 @@ public sealed partial class Syncer
             {
                 string reason = $"the chain contains bad block {bad.Block}: {bad}";
                 await MarkAboveAsync(run.Target, cursor.Height, bad.Block, reason, cancellationToken).ConfigureAwait(false);
+                _metrics?.TipSetBad(BadTipSetReasons.BadAncestor);
                 return Stop(run.Invalid(reason));
             }
 
@@ -44,6 +46,7 @@ public sealed partial class Syncer
                 string reason = $"double mining: miner {miner} has two blocks in tipset {cursor.Key} at height {cursor.Height}";
                 Cid second = cursor.Blocks.Last(b => b.Miner == miner).Cid;
                 await MarkAboveAsync(run.Target, cursor.Height, second, reason, cancellationToken).ConfigureAwait(false);
+                _metrics?.TipSetBad(BadTipSetReasons.DoubleMining);
                 return Stop(run.Invalid(reason));
             }
 
@@ -67,6 +70,7 @@ public sealed partial class Syncer
                 // A genesis without state is not ours. Only the target is marked: the chain below it is another network.
                 string reason = $"the chain reaches another genesis {cursor.Key}";
                 _bad.MarkTipSet(run.Target, reason, cursor.Blocks[0].Cid);
+                _metrics?.TipSetBad(BadTipSetReasons.OtherGenesis);
                 return Stop(run.Invalid(reason));
             }
 
@@ -203,9 +207,10 @@ public sealed partial class Syncer
     }
 
     /// <summary>Marks one block bad in itself and everything known above it linked to it.</summary>
-    private async ValueTask MarkBadAsync(SyncRun run, TipSet tipSet, Cid block, string reason, CancellationToken cancellationToken)
+    private async ValueTask MarkBadAsync(SyncRun run, TipSet tipSet, Cid block, string reason, string reasonTag, CancellationToken cancellationToken)
     {
         _bad.Mark(block, reason);
+        _metrics?.TipSetBad(reasonTag);
         SyncerLog.MarkedBad(_logger, block, reason);
         await MarkAboveAsync(run.Target, tipSet.Height, block, reason, cancellationToken).ConfigureAwait(false);
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Primitives;
 
@@ -27,9 +29,14 @@ namespace Venus.ChainSync;
 /// <para><b>Completed</b> means the target's state is established. The head then is the target, unless a tipset
 /// weighing at least as much was the head already (a target of equal parent weight can turn out no heavier).</para>
 /// <para><b>Concurrency.</b> Several syncs may run at once (for different targets). Each moves the head only when the
-/// tipset it executed weighs more than the head it reads just before; two syncs racing on that read are not
-/// serialised here (the store's <see cref="IChainStore.SetHeadAsync"/> is the last word).</para>
+/// tipset it executed weighs more than the head; the read, the comparison and the set are serialised across all runs
+/// of this syncer, so the heaviest executed tipset wins whatever the interleaving. Writers outside the syncer (a
+/// miner setting its own block as head) are not covered: the store's <see cref="IChainStore.SetHeadAsync"/> is the
+/// last word for them.</para>
 /// </remarks>
+// CA1001: the only disposable field is a SemaphoreSlim whose wait handle is never asked for, so it holds nothing that
+// needs disposing; making the syncer IDisposable would burden every host for no resource.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "See the comment above.")]
 public sealed partial class Syncer : ISyncer
 {
     private readonly IChainStore _store;
@@ -41,6 +48,13 @@ public sealed partial class Syncer : ISyncer
     private readonly SyncerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SyncMetrics? _metrics;
+
+    // Serialises every read-compare-set of the head by this syncer's runs (see MoveHeadIfHeavierAsync).
+    private readonly SemaphoreSlim _headGate = new(1, 1);
+
+    /// <summary>The activity each sync runs in, tagged with the target's height and, at the end, the outcome.</summary>
+    public const string SyncActivityName = "chainsync.sync";
 
     /// <summary>Creates a syncer over the host's ports.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -53,7 +67,8 @@ public sealed partial class Syncer : ISyncer
         BadTipSetCache badTipSets,
         SyncerOptions? options = null,
         TimeProvider? timeProvider = null,
-        ILogger<Syncer>? logger = null)
+        ILogger<Syncer>? logger = null,
+        SyncMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(exchange);
@@ -71,6 +86,7 @@ public sealed partial class Syncer : ISyncer
         _bad = badTipSets;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = metrics;
     }
 
     /// <inheritdoc/>
@@ -122,15 +138,25 @@ public sealed partial class Syncer : ISyncer
 
         try
         {
-            TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
-            if (!await DescendsFromAsync(head, checkpoint, cancellationToken).ConfigureAwait(false))
+            // Under the head gate: no sync of this syncer moves the head between the check and the checkpoint.
+            await _headGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                // The one place the head may become lighter: the operator chose this chain (as Lotus's SetCheckpoint does).
-                await _store.SetHeadAsync(checkpoint, cancellationToken).ConfigureAwait(false);
-                SyncerLog.HeadMoved(_logger, checkpoint);
-            }
+                TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+                if (!await DescendsFromAsync(head, checkpoint, cancellationToken).ConfigureAwait(false))
+                {
+                    // The one place the head may become lighter: the operator chose this chain (as Lotus's SetCheckpoint does).
+                    await _store.SetHeadAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+                    _metrics?.HeadSet(checkpoint);
+                    SyncerLog.HeadMoved(_logger, checkpoint);
+                }
 
-            await _store.SetCheckpointAsync(checkpoint.Key, cancellationToken).ConfigureAwait(false);
+                await _store.SetCheckpointAsync(checkpoint.Key, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _headGate.Release();
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -143,6 +169,8 @@ public sealed partial class Syncer : ISyncer
 
     private async Task<SyncResult> RunAsync(SyncRun run, CancellationToken cancellationToken)
     {
+        using Activity? activity = ChainSyncDiagnostics.ActivitySource.StartActivity(SyncActivityName);
+        activity?.SetTag("chainsync.target.height", run.Target.Height);
         SyncResult result;
         try
         {
@@ -162,6 +190,12 @@ public sealed partial class Syncer : ISyncer
         {
             SyncerLog.LocalFault(_logger, run.Target, e);
             result = new SyncResult(SyncOutcomeKind.Failed, $"local fault: {e.Message}", run.Reached);
+        }
+
+        activity?.SetTag("chainsync.outcome", SyncMetrics.ResultTag(result.Kind, requeued: false));
+        if (result.Kind is SyncOutcomeKind.Invalid or SyncOutcomeKind.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Reason);
         }
 
         switch (result.Kind)

@@ -25,10 +25,26 @@ internal sealed class RecordingChainStore(InMemoryChainStore inner, ParentWeight
 
     public ValueTask<TipSet> GetGenesisAsync(CancellationToken cancellationToken) => inner.GetGenesisAsync(cancellationToken);
 
-    public ValueTask<TipSet> GetHeadAsync(CancellationToken cancellationToken) => inner.GetHeadAsync(cancellationToken);
+    /// <summary>Makes every head read and write yield first, as a store doing I/O would, so concurrent syncs interleave between reading and setting the head.</summary>
+    public bool YieldOnHeadAccess { get; set; }
+
+    public async ValueTask<TipSet> GetHeadAsync(CancellationToken cancellationToken)
+    {
+        if (YieldOnHeadAccess)
+        {
+            await Task.Yield();
+        }
+
+        return await inner.GetHeadAsync(cancellationToken);
+    }
 
     public async ValueTask SetHeadAsync(TipSet head, CancellationToken cancellationToken)
     {
+        if (YieldOnHeadAccess)
+        {
+            await Task.Yield();
+        }
+
         TipSet previous = await inner.GetHeadAsync(cancellationToken);
         BigInteger before = weigher.Weight(previous);
         if (!AllowLighterHeads && weigher.Weight(head) <= before)

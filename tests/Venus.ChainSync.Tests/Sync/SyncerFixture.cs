@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
@@ -13,7 +14,7 @@ internal sealed class SyncerFixture
 {
     private static long _nextTargetId;
 
-    public SyncerFixture(SyncerOptions? options = null, ITipSetExecutor? executor = null, int seed = 1, DateTimeOffset? now = null, IBlockValidator? validator = null)
+    public SyncerFixture(SyncerOptions? options = null, ITipSetExecutor? executor = null, int seed = 1, DateTimeOffset? now = null, IBlockValidator? validator = null, SyncMetrics? metrics = null)
     {
         Time = new FakeTimeProvider(now ?? new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero));
         Chain = new ChainBuilder(new MemoryBlockstore(), seed);
@@ -24,7 +25,7 @@ internal sealed class SyncerFixture
         Bad = new BadTipSetCache(timeProvider: Time);
         var weigher = new ParentWeightWeigher();
         Recorder = new RecordingChainStore(Store, weigher);
-        Syncer = new Syncer(Recorder, Exchange, validator ?? SyntacticBlockValidator.Instance, executor ?? Executor, weigher, Bad, options, Time);
+        Syncer = new Syncer(Recorder, Exchange, validator ?? SyntacticBlockValidator.Instance, executor ?? Executor, weigher, Bad, options, Time, metrics: metrics);
     }
 
     public ChainBuilder Chain { get; }
