@@ -38,8 +38,8 @@ public sealed record SyncResult(SyncOutcomeKind Kind, string Reason, TipSet? Rea
 public interface ISyncer
 {
     /// <summary>
-    /// Syncs to <paramref name="target"/>'s head. Progress (the tipset reached so far) is reported through
-    /// <paramref name="progress"/>. Never throws for a bad chain or a bad peer: those are outcomes. Cancellation ends
+    /// Syncs to <paramref name="target"/>'s head. Progress is reported through <paramref name="progress"/>: first the
+    /// base the forward walk starts from (once the headers are in), then each tipset executed, in order. Never throws for a bad chain or a bad peer: those are outcomes. Cancellation ends
     /// with <see cref="SyncOutcomeKind.Cancelled"/> or an <see cref="OperationCanceledException"/>.
     /// </summary>
     Task<SyncResult> HandleNewTipSetAsync(Target target, Action<TipSet>? progress, CancellationToken cancellationToken);

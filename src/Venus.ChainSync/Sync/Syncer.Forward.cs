@@ -18,6 +18,10 @@ public sealed partial class Syncer
             ?? throw new InvalidOperationException($"The store lost the state of {syncBase}.");
         TipSet parent = syncBase;
 
+        // The headers are in: report the base, the first tipset on the way with state, so the target shows the
+        // forward stage from now on (Target.Stage).
+        run.Progress?.Invoke(syncBase);
+
         // One slot, writer waits: fetching runs at most one segment ahead, so memory stays bounded and a failed
         // execution wastes at most one segment of fetching.
         var segments = Channel.CreateBounded<FullTipSet[]>(

@@ -40,6 +40,7 @@ public sealed class Target
         Start = other.Start;
         End = other.End;
         Error = other.Error;
+        Forward = other.Forward;
     }
 
     /// <summary>Identity given by the tracker, unique within it, increasing in order of admission.</summary>
@@ -72,6 +73,22 @@ public sealed class Target
     /// <summary>Why the sync failed, in <see cref="TargetState.Error"/>; otherwise <see langword="null"/>.</summary>
     public string? Error { get; private init; }
 
+    /// <summary>
+    /// What the sync is doing: <see cref="SyncStage.Headers"/> from its start until the syncer first reports progress
+    /// (the base it goes forwards from, once the headers are in: <see cref="ISyncer.HandleNewTipSetAsync"/>),
+    /// <see cref="SyncStage.Messages"/> after.
+    /// </summary>
+    public SyncStage Stage => State switch
+    {
+        TargetState.Wait => SyncStage.Wait,
+        TargetState.Syncing => Forward ? SyncStage.Messages : SyncStage.Headers,
+        TargetState.Complete => SyncStage.Complete,
+        _ => SyncStage.Error,
+    };
+
+    /// <summary>Whether the syncer has reported progress since the sync started (the forward walk has begun).</summary>
+    private bool Forward { get; init; }
+
     /// <summary>The ranking weight: the parent weight the head's blocks state (<see cref="TipSet.ParentWeight"/>).</summary>
     public BigInteger Weight => Head.ParentWeight;
 
@@ -100,12 +117,12 @@ public sealed class Target
     internal Target WithHead(TipSet head) => new(this) { Head = head };
 
     internal Target ToSyncing(TipSet? syncBase, DateTimeOffset now) =>
-        new(this) { State = TargetState.Syncing, Base = syncBase, Current = syncBase, Start = now };
+        new(this) { State = TargetState.Syncing, Base = syncBase, Current = syncBase, Start = now, Forward = false };
 
-    internal Target WithProgress(TipSet current) => new(this) { Current = current };
+    internal Target WithProgress(TipSet current) => new(this) { Current = current, Forward = true };
 
     internal Target ToWait() =>
-        new(this) { State = TargetState.Wait, Base = null, Current = null, Start = null };
+        new(this) { State = TargetState.Wait, Base = null, Current = null, Start = null, Forward = false };
 
     internal Target ToComplete(DateTimeOffset now) => new(this) { State = TargetState.Complete, End = now };
 

@@ -34,7 +34,8 @@ public sealed class SyncerTests
             Assert.True(await world.HasStateAsync(tipSet));
         }
 
-        Assert.Equal(chain.Select(t => t.Height), reported);
+        // First the base the forward walk starts from (genesis here), then every executed tipset in order.
+        Assert.Equal(chain.Select(t => t.Height).Prepend(0), reported);
         Assert.Equal(length, world.Executor.ExecutedCount);
         Assert.All(world.Exchange.HeaderRequests, count => Assert.InRange(count, 1, 900));
         Assert.Empty(world.Bad.Snapshot());

@@ -117,6 +117,24 @@ public class TargetTrackerLifecycleTests
     }
 
     [Fact]
+    public void The_stage_follows_the_state_and_the_first_progress_report()
+    {
+        var tracker = NewTracker();
+        TipSet syncBase = Tip(Block(9, 50, height: 8));
+        Target waiting = Admit(tracker, Head(100));
+        Assert.Equal(SyncStage.Wait, waiting.Stage);
+
+        Target syncing = tracker.MarkSyncing(waiting.Id, syncBase);
+        Assert.Equal(SyncStage.Headers, syncing.Stage);
+
+        // The syncer's first report is the base it goes forwards from: headers are done.
+        Assert.Equal(SyncStage.Messages, tracker.UpdateProgress(waiting.Id, syncBase).Stage);
+        Assert.Equal(SyncStage.Wait, tracker.Requeue(waiting.Id).Stage);
+        Assert.Equal(SyncStage.Headers, tracker.MarkSyncing(waiting.Id, syncBase).Stage);
+        Assert.Equal(SyncStage.Complete, tracker.Complete(waiting.Id).Stage);
+    }
+
+    [Fact]
     public void Complete_moves_the_target_to_the_history_with_its_end_time()
     {
         var tracker = NewTracker();

@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Venus.ChainSync.Exchange;
+using Venus.ChainSync.Network;
+using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Primitives.Storage;
+
+namespace Venus.ChainSync.Hosting;
+
+/// <summary>
+/// Takes in block gossip (<c>/fil/blocks/&lt;network&gt;</c>), as Venus's syncer submodule and Lotus's
+/// <c>HandleIncomingBlocks</c> do: screens each block cheaply, loads its messages, checks the message root and hands
+/// it to <see cref="Dispatcher.SendGossipBlockAsync"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Two stages.</b> The receive loop does only what is cheap and needs no I/O — ignore our own, bound and
+/// decode the payload, refuse too many messages, refuse heights outside [head − behind, now + ahead], drop repeats
+/// and a miner's second block at one height — then queues the block on a bounded channel. When the channel is
+/// full the oldest waiting block is dropped (and counted): the receive loop never waits, so a flood cannot stall
+/// gossip, and the newest blocks are the ones worth having. A fixed pool of workers takes blocks off the channel,
+/// stores the header, loads the messages (the local block store first, then the exchange, asking the peers the
+/// block came from) and checks the root.</para>
+/// <para><b>Never fatal.</b> Every bad payload and every failed load is counted (<see cref="GossipResults"/>) and
+/// dropped; a store fault is logged and the block dropped. Nothing unvalidated reaches the dispatcher: the
+/// header is stored only after decoding, messages only with a matching root.</para>
+/// </remarks>
+internal sealed partial class BlockGossip
+{
+    /// <summary>Gossip payloads above this are dropped unread (gossipsub's default maximum message size, 1 MiB).</summary>
+    public const int MaxPayloadBytes = 1 << 20;
+
+    private readonly IPubSub _pubSub;
+    private readonly IStreamHost _host;
+    private readonly IChainStore _store;
+    private readonly IBlockstore _blocks;
+    private readonly IChainExchange _exchange;
+    private readonly Dispatcher _dispatcher;
+    private readonly GossipOptions _options;
+    private readonly TimeSpan _blockDelay;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly GossipMetrics _metrics;
+    private readonly MinerEpochFilter _filter;
+    private readonly Channel<Received> _queue;
+    private long _genesisTimestamp;
+
+    public BlockGossip(
+        IPubSub pubSub,
+        IStreamHost host,
+        IChainStore store,
+        IBlockstore blocks,
+        IChainExchange exchange,
+        Dispatcher dispatcher,
+        ChainSyncOptions options,
+        TimeProvider time,
+        ILogger<BlockGossip> logger,
+        GossipMetrics metrics)
+    {
+        _pubSub = pubSub;
+        _host = host;
+        _store = store;
+        _blocks = blocks;
+        _exchange = exchange;
+        _dispatcher = dispatcher;
+        _options = options.Gossip;
+        _blockDelay = options.Syncer.BlockDelay;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        Topic = $"/fil/blocks/{options.NetworkName}";
+
+        // Two heights' worth of blocks per kept epoch is far more than honest miners produce.
+        _filter = new MinerEpochFilter(Math.Max(1024, _options.QueueCapacity * 4));
+        _queue = Channel.CreateBounded<Received>(
+            new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
+            _ => _metrics.Block(GossipResults.Dropped));
+    }
+
+    /// <summary>The topic blocks are read from.</summary>
+    public string Topic { get; }
+
+    /// <summary>Runs the receive loop and the workers until <paramref name="stop"/> is cancelled; returns when all have ended.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        TipSet genesis = await _store.GetGenesisAsync(stop).ConfigureAwait(false);
+        _genesisTimestamp = (long)genesis.MinTimestamp;
+        _logger.Started(Topic, _options.Workers);
+        Task[] workers = [.. Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop), CancellationToken.None))];
+        try
+        {
+            await ReceiveAsync(stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One screened block waiting for a worker.</summary>
+    private sealed record Received(BlockMsg Message, BlockHeader Header, PeerId Source, PeerId ReceivedFrom);
+}
