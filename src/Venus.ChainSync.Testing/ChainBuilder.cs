@@ -42,9 +42,6 @@ public sealed partial class ChainBuilder
     private readonly ChainBuilderOptions _options;
     private readonly Dictionary<TipSetKey, FullTipSet> _full = [];
     private readonly Dictionary<TipSetKey, TipSetState> _states = [];
-
-    // Only tipsets built with TipSetFault.WrongMessageRoot: the variant whose messages match the headers.
-    private readonly Dictionary<TipSetKey, FullTipSet> _honest = [];
     private TipSet? _genesis;
     private ulong _nextNonce;
 
@@ -154,8 +151,7 @@ public sealed partial class ChainBuilder
         TipSetState parentState = StateOf(parent.Key);
         if (spec.Fault is TipSetFault.ParentStateRootFault)
         {
-            // Derived, not random: another state that no executor would produce from this parent.
-            parentState = new TipSetState(DerivedCid("wrong state", parentState.StateRoot), DerivedCid("wrong receipts", parentState.ReceiptsRoot));
+            parentState = WrongState(parentState);
         }
 
         ulong timestamp = TimestampAt(height, spec.Fault is TipSetFault.TimestampFault t ? t.Seconds : 0);
@@ -188,14 +184,6 @@ public sealed partial class ChainBuilder
         }
 
         return full.TipSet;
-    }
-
-    /// <summary>The block with one more BLS message than its header commits to (the message is stored, the root is not).</summary>
-    private FullBlock WithExtraMessage(FullBlock block)
-    {
-        Message extra = NewBlsMessage();
-        Put(extra.Cid, extra.RawData);
-        return new FullBlock(block.Header, [.. block.BlsMessages, extra], block.SecpkMessages);
     }
 
     /// <summary>Builds <paramref name="count"/> tipsets in a line on <paramref name="parent"/>, all of shape <paramref name="spec"/> (one block, no messages by default).</summary>
@@ -272,17 +260,6 @@ public sealed partial class ChainBuilder
     {
         ArgumentNullException.ThrowIfNull(tipSet);
         return GetFullTipSet(tipSet.Key);
-    }
-
-    /// <summary>
-    /// The tipset with the messages its headers commit to: the same as <see cref="GetFullTipSet(TipSetKey)"/> except
-    /// for a tipset built with <see cref="TipSetFault.WrongMessageRoot"/>, whose true messages this returns.
-    /// </summary>
-    /// <exception cref="KeyNotFoundException">No tipset with that key was built here.</exception>
-    public FullTipSet GetHonestFullTipSet(TipSetKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return _honest.TryGetValue(key, out FullTipSet? honest) ? honest : GetFullTipSet(key);
     }
 
     /// <summary>

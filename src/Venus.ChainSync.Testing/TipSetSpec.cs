@@ -36,6 +36,12 @@ public sealed record TipSetSpec(int Blocks = 1, int BlsMessages = 0, int SecpMes
         // A wrong message root carries one message more than the header commits to; that one counts too.
         int extra = Fault is TipSetFault.MessageRootFault ? 1 : 0;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BlsMessages + SecpMessages + (2 * SharedMessages) + extra, ExchangeProtocol.BlockMessageLimit, "messages per block");
+        if (Fault is not (null or TipSetFault.ParentStateRootFault or TipSetFault.MessageRootFault or TipSetFault.DoubleMiningFault or TipSetFault.TimestampFault))
+        {
+            // A record's copy constructor is protected, so a type outside could derive; the builder would ignore it.
+            throw new ArgumentException("Only the faults TipSetFault offers can be planted.", nameof(Fault));
+        }
+
         if (Fault is TipSetFault.DoubleMiningFault && Blocks < 2)
         {
             throw new ArgumentException("Double mining needs a tipset of at least two blocks.", nameof(Fault));
