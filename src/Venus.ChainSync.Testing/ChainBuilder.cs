@@ -25,11 +25,14 @@ namespace Venus.ChainSync.Testing;
 /// every other tipset's blocks name as <see cref="BlockHeader.ParentStateRoot"/> and
 /// <see cref="BlockHeader.ParentMessageReceipts"/> what <see cref="TestTipSetExecutor.Compute"/> gives for their parent
 /// (<see cref="StateOf(TipSet)"/>).</para>
+/// <para>Tipsets can be named and looked up by name (<see cref="AddChain(TipSet, int, TipSetSpec?, string?)"/>,
+/// <see cref="this[string]"/>), and a tipset can carry a planted fault (<see cref="TipSetSpec.Fault"/>,
+/// <see cref="TipSetFault"/>); what holds above is true of every tipset except for what its fault breaks.</para>
 /// <para>The same seed and the same calls give byte-identical chains. Writes must complete synchronously, as
 /// <see cref="MemoryBlockstore"/>'s do; a store whose writes go asynchronous is refused. Not thread-safe: build the
 /// chain, then share the store.</para>
 /// </remarks>
-public sealed class ChainBuilder
+public sealed partial class ChainBuilder
 {
     private const int VrfProofBytes = 96;
     private const int BlsSignatureBytes = 96;
@@ -91,7 +94,8 @@ public sealed class ChainBuilder
             parentWeight: BigInteger.Zero,
             parentState: GenesisState,
             minerId: 0,
-            messages: StoreMessages([], []).Cid);
+            messages: StoreMessages([], []).Cid,
+            timestamp: TimestampAt(0, 0));
         var full = FullTipSet.Create([new FullBlock(header, [], [])]);
         _full.Add(full.Key, full);
 
@@ -111,9 +115,12 @@ public sealed class ChainBuilder
     public TipSet AddTipSet(TipSet parent, int blocks = 1, int blsMessages = 0, int secpMessages = 0, int nullRoundsBefore = 0, int sharedMessages = 0) =>
         AddTipSet(parent, new TipSetSpec(blocks, blsMessages, secpMessages, sharedMessages, nullRoundsBefore));
 
-    /// <summary>Builds one tipset of shape <paramref name="spec"/> on <paramref name="parent"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="parent"/> was not built by this builder.</exception>
-    public TipSet AddTipSet(TipSet parent, TipSetSpec spec)
+    /// <summary>Builds one tipset of shape <paramref name="spec"/> on <paramref name="parent"/>, with the fault the spec plants if any.</summary>
+    /// <param name="parent">A tipset built by this builder.</param>
+    /// <param name="spec">The shape, and optionally a <see cref="TipSetSpec.Fault"/>.</param>
+    /// <param name="name">A name to look the tipset up by (<see cref="this[string]"/>), or <c>null</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="parent"/> was not built by this builder, or <paramref name="name"/> is taken.</exception>
+    public TipSet AddTipSet(TipSet parent, TipSetSpec spec, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(spec);
@@ -123,13 +130,37 @@ public sealed class ChainBuilder
             throw new ArgumentException("The parent was not built by this builder.", nameof(parent));
         }
 
+        if (name is not null)
+        {
+            EnsureNameFree(name);
+        }
+
+        TipSet built = Build(parent, spec);
+        if (name is not null)
+        {
+            _names.Add(name, built);
+        }
+
+        return built;
+    }
+
+    private TipSet Build(TipSet parent, TipSetSpec spec)
+    {
         long height = parent.Height + 1 + spec.NullRoundsBefore;
         BigInteger parentWeight = WeightOf(parent);
         TipSetState parentState = StateOf(parent.Key);
+        if (spec.Fault is TipSetFault.ParentStateRootFault)
+        {
+            parentState = WrongState(parentState);
+        }
+
+        ulong timestamp = TimestampAt(height, spec.Fault is TipSetFault.TimestampFault t ? t.Seconds : 0);
         Message[] sharedBls = [.. Enumerable.Range(0, spec.SharedMessages).Select(_ => NewBlsMessage())];
         SignedMessage[] sharedSecp = [.. Enumerable.Range(0, spec.SharedMessages).Select(_ => NewSecpMessage())];
 
+        bool wrongMessageRoot = spec.Fault is TipSetFault.MessageRootFault;
         var blocks = new FullBlock[spec.Blocks];
+        var served = new FullBlock[spec.Blocks];
         for (int b = 0; b < spec.Blocks; b++)
         {
             List<Message> bls = [.. Enumerable.Range(0, spec.BlsMessages).Select(_ => NewBlsMessage())];
@@ -137,30 +168,61 @@ public sealed class ChainBuilder
             InsertShared(bls, sharedBls);
             InsertShared(secp, sharedSecp);
             MsgMeta meta = StoreMessages(bls, secp);
-            BlockHeader header = BuildHeader(parent.Key, height, parentWeight, parentState, minerId: 1000 + (ulong)b, meta.Cid);
+
+            // Double mining: the last block is by the first block's miner; the tickets still differ, so the blocks do.
+            int miner = spec.Fault is TipSetFault.DoubleMiningFault && b == spec.Blocks - 1 ? 0 : b;
+            BlockHeader header = BuildHeader(parent.Key, height, parentWeight, parentState, minerId: 1000 + (ulong)miner, meta.Cid, timestamp);
             blocks[b] = new FullBlock(header, bls, secp);
+            served[b] = wrongMessageRoot ? WithExtraMessage(blocks[b]) : blocks[b];
         }
 
-        var full = FullTipSet.Create(blocks);
+        var full = FullTipSet.Create(served);
         _full.Add(full.Key, full);
+        if (wrongMessageRoot)
+        {
+            _honest.Add(full.Key, FullTipSet.Create(full.TipSet, [.. full.TipSet.Blocks.Select(h => blocks.Single(b => b.Cid == h.Cid))]));
+        }
+
         return full.TipSet;
     }
 
     /// <summary>Builds <paramref name="count"/> tipsets in a line on <paramref name="parent"/>, all of shape <paramref name="spec"/> (one block, no messages by default).</summary>
+    /// <param name="parent">A tipset built by this builder.</param>
+    /// <param name="count">How many tipsets to build.</param>
+    /// <param name="spec">The shape of each (a fault in it is planted in each).</param>
+    /// <param name="name">Names the chain: see <see cref="AddChain(TipSet, int, Func{int, TipSetSpec}, string?)"/>.</param>
     /// <returns>The new tipsets, oldest (the parent's child) first.</returns>
-    public IReadOnlyList<TipSet> AddChain(TipSet parent, int count, TipSetSpec? spec = null)
+    public IReadOnlyList<TipSet> AddChain(TipSet parent, int count, TipSetSpec? spec = null, string? name = null)
     {
         TipSetSpec shape = spec ?? new TipSetSpec();
-        return AddChain(parent, count, _ => shape);
+        return AddChain(parent, count, _ => shape, name);
     }
 
     /// <summary>Builds <paramref name="count"/> tipsets in a line on <paramref name="parent"/>; the i-th (from 0) has shape <paramref name="specFor"/>(i).</summary>
+    /// <param name="parent">A tipset built by this builder.</param>
+    /// <param name="count">How many tipsets to build.</param>
+    /// <param name="specFor">The shape of the i-th new tipset, i from 0.</param>
+    /// <param name="name">
+    /// When not <c>null</c>, names <c>name@k</c> the tipset k steps above <paramref name="parent"/> for k from 0
+    /// (<paramref name="parent"/> itself) to <paramref name="count"/>, and <c>name</c> the tip (the same as
+    /// <c>name@count</c>). So <c>"main@40"</c> is <c>AddChain(...)[39]</c>, at height 40 on genesis without null rounds.
+    /// </param>
     /// <returns>The new tipsets, oldest (the parent's child) first.</returns>
-    public IReadOnlyList<TipSet> AddChain(TipSet parent, int count, Func<int, TipSetSpec> specFor)
+    /// <exception cref="ArgumentException"><paramref name="parent"/> was not built here, or one of the names is taken (then nothing is built).</exception>
+    public IReadOnlyList<TipSet> AddChain(TipSet parent, int count, Func<int, TipSetSpec> specFor, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(specFor);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (name is not null)
+        {
+            EnsureNameFree(name);
+            for (int k = 0; k <= count; k++)
+            {
+                EnsureNameFree(StepName(name, k));
+            }
+        }
+
         var chain = new List<TipSet>(count);
         TipSet tip = parent;
         for (int i = 0; i < count; i++)
@@ -169,10 +231,23 @@ public sealed class ChainBuilder
             chain.Add(tip);
         }
 
+        if (name is not null)
+        {
+            _names.Add(name, tip);
+            _names.Add(StepName(name, 0), parent);
+            for (int i = 0; i < count; i++)
+            {
+                _names.Add(StepName(name, i + 1), chain[i]);
+            }
+        }
+
         return chain;
     }
 
-    /// <summary>The tipset with its messages per block, in tipset order.</summary>
+    /// <summary>
+    /// The tipset with its messages per block, in tipset order, as it is served and gossiped: for a tipset built with
+    /// <see cref="TipSetFault.WrongMessageRoot"/>, with messages that do not match its headers.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No tipset with that key was built here.</exception>
     public FullTipSet GetFullTipSet(TipSetKey key)
     {
@@ -180,7 +255,7 @@ public sealed class ChainBuilder
         return _full.TryGetValue(key, out FullTipSet? full) ? full : throw new KeyNotFoundException($"No tipset {key} was built here.");
     }
 
-    /// <summary>The tipset with its messages per block, in tipset order.</summary>
+    /// <summary>The tipset with its messages per block, in tipset order, as it is served (see <see cref="GetFullTipSet(TipSetKey)"/>).</summary>
     public FullTipSet GetFullTipSet(TipSet tipSet)
     {
         ArgumentNullException.ThrowIfNull(tipSet);
@@ -189,7 +264,9 @@ public sealed class ChainBuilder
 
     /// <summary>
     /// The state <paramref name="tipSet"/> produces by <see cref="TestTipSetExecutor.Compute"/> (genesis: its own
-    /// <see cref="GenesisState"/>): what its children's blocks name as their parent state.
+    /// <see cref="GenesisState"/>): what its children's blocks name as their parent state. It is computed from the
+    /// parent state the tipset's blocks name (for <see cref="TipSetFault.WrongParentStateRoot"/>, the wrong one) and
+    /// its true messages (<see cref="GetHonestFullTipSet"/>).
     /// </summary>
     /// <exception cref="KeyNotFoundException">The tipset was not built here.</exception>
     public TipSetState StateOf(TipSet tipSet)
@@ -209,7 +286,7 @@ public sealed class ChainBuilder
         }
 
         // Computed when first asked for (a child is built, or a test asks), so tips that stay leaves cost nothing.
-        FullTipSet full = GetFullTipSet(key);
+        FullTipSet full = GetHonestFullTipSet(key);
         BlockHeader first = full.TipSet.Blocks[0];
         state = TestTipSetExecutor.Compute(full, new TipSetState(first.ParentStateRoot, first.ParentMessageReceipts));
         _states.Add(key, state);
@@ -223,7 +300,25 @@ public sealed class ChainBuilder
         return _full.TryGetValue(key, out fullTipSet);
     }
 
-    private BlockHeader BuildHeader(TipSetKey parents, long height, BigInteger parentWeight, TipSetState parentState, ulong minerId, Cid messages) =>
+    /// <summary>The timestamp of every block at <paramref name="height"/> on this builder's grid: genesis + block delay × height.</summary>
+    public DateTimeOffset TimeOfHeight(long height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        return DateTimeOffset.FromUnixTimeSeconds(checked((long)TimestampAt(height, 0)));
+    }
+
+    private ulong TimestampAt(long height, long offset)
+    {
+        ulong onGrid = _options.GenesisTimestamp + (_options.BlockDelaySeconds * (ulong)height);
+        if (offset < 0 && (ulong)(-offset) > onGrid)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), "The timestamp offset would go before 1970.");
+        }
+
+        return offset < 0 ? onGrid - (ulong)(-offset) : onGrid + (ulong)offset;
+    }
+
+    private BlockHeader BuildHeader(TipSetKey parents, long height, BigInteger parentWeight, TipSetState parentState, ulong minerId, Cid messages, ulong timestamp) =>
         StoreHeader(BlockHeader.Create(
             miner: Address.NewId(minerId),
             parents: parents,
@@ -237,7 +332,7 @@ public sealed class ChainBuilder
             beaconEntries: [new BeaconEntry((ulong)height + 1, RandomBytes(BlsSignatureBytes))],
             winPoStProof: [new PoStProof(3, RandomBytes(192))],
             blsAggregate: new Signature(SignatureType.Bls, RandomBytes(BlsSignatureBytes)),
-            timestamp: _options.GenesisTimestamp + (_options.BlockDelaySeconds * (ulong)height),
+            timestamp: timestamp,
             blockSig: new Signature(SignatureType.Bls, RandomBytes(BlsSignatureBytes)),
             parentBaseFee: new TokenAmount(100)));
 

@@ -121,18 +121,13 @@ public sealed class SyncerForwardTests
     {
         var world = new SyncerFixture();
         IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 5);
-        TipSet honest = world.Chain.AddTipSet(chain[^1]);
-        BlockHeader h = honest.Blocks[0];
-        BlockHeader late = BlockHeader.Create(
-            h.Miner, h.Parents, h.Height, h.ParentStateRoot, h.ParentMessageReceipts, h.Messages, h.ParentWeight,
-            h.Ticket, h.ElectionProof, h.BeaconEntries, h.WinPoStProof, h.BlsAggregate, h.Timestamp + 7, h.BlockSig, h.ForkSignaling, h.ParentBaseFee);
-        world.Exchange.Plant(FullTipSet.Create([new FullBlock(late, [], [])]));
+        TipSet late = world.Chain.AddTipSet(chain[^1], new TipSetSpec { Fault = TipSetFault.TimestampOffset(7) });
 
-        SyncResult result = await world.SyncAsync(TipSet.Create(late));
+        SyncResult result = await world.SyncAsync(late);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
         Assert.Contains("timestamp", result.Reason, StringComparison.Ordinal);
-        Assert.NotNull(world.Bad.Check(late.Cid));
+        Assert.NotNull(world.Bad.Check(late.Blocks[0].Cid));
     }
 
     [Fact]

@@ -264,19 +264,15 @@ public sealed class SyncerTests
         var world = new SyncerFixture();
         IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 30);
         TipSet honest = world.Chain.AddTipSet(chain[^1]);
-        BlockHeader h = honest.Blocks[0];
-        BlockHeader forged = BlockHeader.Create(
-            h.Miner, h.Parents, h.Height, Cid.ComputeDagCbor("not the state"u8), h.ParentMessageReceipts, h.Messages, h.ParentWeight,
-            h.Ticket, h.ElectionProof, h.BeaconEntries, h.WinPoStProof, h.BlsAggregate, h.Timestamp, h.BlockSig, h.ForkSignaling, h.ParentBaseFee);
-        world.Exchange.Plant(FullTipSet.Create([new FullBlock(forged, [], [])]));
+        TipSet forged = world.Chain.AddTipSet(chain[^1], new TipSetSpec { Fault = TipSetFault.WrongParentStateRoot });
 
-        SyncResult result = await world.SyncAsync(TipSet.Create(forged));
+        SyncResult result = await world.SyncAsync(forged);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
         Assert.Equal(chain[^1], result.ReachedHead);
         Assert.Equal(chain[^1], await world.HeadAsync());
-        Assert.NotNull(world.Bad.Check(forged.Cid));
-        Assert.Null(world.Bad.Check(h.Cid));
+        Assert.NotNull(world.Bad.Check(forged.Blocks[0].Cid));
+        Assert.Null(world.Bad.Check(honest.Blocks[0].Cid));
     }
 
     [Fact]
