@@ -33,8 +33,10 @@ public sealed partial class Syncer
 
             if (FindBad(cursor) is { } bad)
             {
+                // Linked to the root cause, as Lotus's BadBlockReason.Linked keeps it: unmarking that one block is then
+                // enough to see which of its descendants still stand on their own.
                 string reason = $"the chain contains bad block {bad.Block}: {bad}";
-                await MarkAboveAsync(run.Target, cursor.Height, bad.Block, reason, cancellationToken).ConfigureAwait(false);
+                await MarkAboveAsync(run.Target, cursor.Height, bad.Origin ?? bad.Block, reason, cancellationToken).ConfigureAwait(false);
                 _metrics?.TipSetBad(BadTipSetReasons.BadAncestor);
                 return Stop(run.Invalid(reason));
             }

@@ -180,7 +180,8 @@ public sealed class SyncerFaultTests
         Assert.Equal(SyncOutcomeKind.Invalid, onCached.Kind);
         Assert.Equal(SyncOutcomeKind.Invalid, onDescendant.Kind);
         Assert.Contains("bad block", onDescendant.Reason, StringComparison.Ordinal);
-        Assert.NotNull(world.Bad.Check(child.Blocks[0].Cid));
+        // Linked to the root cause, not to the cached descendant the walk ran into.
+        Assert.Equal(culprit, world.Bad.Check(child.Blocks[0].Cid)!.Origin);
         Assert.Equal(requests, world.Exchange.Requests);
         Assert.Equal(executed, world.Executor.ExecutedCount);
         Assert.Equal(world.Chain["main"], await world.HeadAsync());
