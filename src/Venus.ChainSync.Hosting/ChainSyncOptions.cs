@@ -44,6 +44,9 @@ public sealed class ChainSyncOptions
     /// Lotus's <c>SyncIncomingBlocks</c> consumers and <c>lotus sync wait</c> judge "in sync").
     /// </summary>
     public int SyncedWithinEpochs { get; set; } = 5;
+
+    /// <summary>How long <see cref="ISyncApi.SyncSubmitBlockAsync"/> waits for its block to be synced before giving up (default 30 s, one epoch).</summary>
+    public TimeSpan SubmitSyncTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>How block gossip is taken in.</summary>

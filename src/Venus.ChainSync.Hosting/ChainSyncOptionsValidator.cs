@@ -38,6 +38,11 @@ public sealed class ChainSyncOptionsValidator : IValidateOptions<ChainSyncOption
             failures.Add($"SyncedWithinEpochs may not be negative (was {options.SyncedWithinEpochs}).");
         }
 
+        if (options.SubmitSyncTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"SubmitSyncTimeout must be positive (was {options.SubmitSyncTimeout}).");
+        }
+
         if (options.Gossip is not { } gossip)
         {
             failures.Add("Gossip is required.");

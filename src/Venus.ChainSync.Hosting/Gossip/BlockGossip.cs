@@ -32,7 +32,7 @@ internal sealed partial class BlockGossip
     private readonly IPubSub _pubSub;
     private readonly IStreamHost _host;
     private readonly IChainStore _store;
-    private readonly IBlockstore _blocks;
+    private readonly BlockMessageLoader _loader;
     private readonly IChainExchange _exchange;
     private readonly Dispatcher _dispatcher;
     private readonly GossipOptions _options;
@@ -59,7 +59,7 @@ internal sealed partial class BlockGossip
         _pubSub = pubSub;
         _host = host;
         _store = store;
-        _blocks = blocks;
+        _loader = new BlockMessageLoader(blocks);
         _exchange = exchange;
         _dispatcher = dispatcher;
         _options = options.Gossip;

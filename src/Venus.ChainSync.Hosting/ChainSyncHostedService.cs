@@ -1,0 +1,148 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Venus.ChainSync.Exchange;
+using Venus.ChainSync.Hello;
+using Venus.ChainSync.Network;
+using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Primitives.Storage;
+
+namespace Venus.ChainSync.Hosting;
+
+/// <summary>
+/// Starts and stops the node's chain sync in order: the ports are checked and the options validated, then the
+/// exchange server, hello (and the loop that hands greeted heads to the dispatcher), block gossip and the
+/// dispatcher start; stop goes the other way and awaits every loop.
+/// </summary>
+internal sealed partial class ChainSyncHostedService(IServiceProvider services) : IHostedService, IDisposable
+{
+    /// <summary>The ports a host must register, with what each is for.</summary>
+    internal static readonly (Type Port, string Purpose)[] RequiredPorts =
+    [
+        (typeof(IChainStore), "the chain store: headers, messages, states, head, checkpoint"),
+        (typeof(ITipSetExecutor), "the state executor"),
+        (typeof(IChainWeigher), "the chain weight"),
+        (typeof(IBlockstore), "the block store the exchange server serves from"),
+        (typeof(IStreamHost), "the libp2p host's streams"),
+        (typeof(IPubSub), "the libp2p host's gossip"),
+    ];
+
+    private readonly CancellationTokenSource _stop = new();
+    private Parts? _parts;
+    private ILogger? _logger;
+    private Task _helloLoop = Task.CompletedTask;
+    private Task _gossipLoop = Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        CheckPorts(services);
+        _ = services.GetRequiredService<IOptions<ChainSyncOptions>>().Value;
+        var parts = new Parts(services);
+        ILogger logger = services.GetRequiredService<ILogger<ChainSyncHostedService>>();
+        _logger = logger;
+
+        if (parts.HelloSource is StoreHelloChainSource source)
+        {
+            await source.LoadGenesisAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        parts.Server.Start();
+        await parts.Hello.StartAsync(cancellationToken).ConfigureAwait(false);
+        _helloLoop = Task.Run(() => ForwardGreetedHeadsAsync(parts, logger, _stop.Token), CancellationToken.None);
+        _gossipLoop = Task.Run(() => parts.Gossip.RunAsync(_stop.Token), CancellationToken.None);
+        parts.Dispatcher.Start();
+        _parts = parts;
+        HostingLog.Started(logger);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_parts is not { } parts)
+        {
+            return;
+        }
+
+        _parts = null;
+        await parts.Dispatcher.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await AwaitEndedAsync(_gossipLoop).ConfigureAwait(false);
+        await AwaitEndedAsync(_helloLoop).ConfigureAwait(false);
+        await parts.Hello.StopAsync(cancellationToken).ConfigureAwait(false);
+        await parts.Server.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_logger is not null)
+        {
+            HostingLog.Stopped(_logger);
+        }
+    }
+
+    /// <summary>Releases the stop signal (the container disposes the service after stopping it).</summary>
+    public void Dispose() => _stop.Dispose();
+
+    /// <summary>Throws one error naming every required port the host did not register.</summary>
+    internal static void CheckPorts(IServiceProvider services)
+    {
+        var registered = services.GetService<IServiceProviderIsService>();
+        string[] missing = [.. RequiredPorts
+            .Where(p => registered is not null ? !registered.IsService(p.Port) : services.GetService(p.Port) is null)
+            .Select(p => $"{p.Port.FullName} ({p.Purpose})")];
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"Venus.ChainSync cannot start: register these host ports before AddChainSync()'s services are used: {string.Join("; ", missing)}.");
+        }
+    }
+
+    /// <summary>Hands each greeted head to the dispatcher, with its messages from the store (hello stored them there).</summary>
+    private static async Task ForwardGreetedHeadsAsync(Parts parts, ILogger logger, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (ChainInfo head in parts.Hello.Heads(stop).ConfigureAwait(false))
+            {
+                try
+                {
+                    FullTipSet? full = await parts.HelloSource.TryLoadFullTipSetAsync(head.Head.Key, stop).ConfigureAwait(false);
+                    if (full is not null)
+                    {
+                        await parts.Dispatcher.SendHelloAsync(full, head.Source, head.Sender, stop).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    HostingLog.GreetedHeadFailed(logger, head.Head, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private static async Task AwaitEndedAsync(Task loop)
+    {
+        try
+        {
+            await loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The loop was stopped.
+        }
+    }
+
+    /// <summary>The parts the service starts, resolved once the ports are known to be there.</summary>
+    private sealed class Parts(IServiceProvider services)
+    {
+        public ChainExchangeServer Server { get; } = services.GetRequiredService<ChainExchangeServer>();
+
+        public HelloService Hello { get; } = services.GetRequiredService<HelloService>();
+
+        public IHelloChainSource HelloSource { get; } = services.GetRequiredService<IHelloChainSource>();
+
+        public BlockGossip Gossip { get; } = services.GetRequiredService<BlockGossip>();
+
+        public Dispatcher Dispatcher { get; } = services.GetRequiredService<Dispatcher>();
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync.Hosting;
+
+/// <summary>The hosting facade's log events (ids 1100–1199).</summary>
+internal static partial class HostingLog
+{
+    [LoggerMessage(EventId = 1100, EventName = "ChainSyncStarted", Level = LogLevel.Information, Message = "Chain sync started")]
+    public static partial void Started(ILogger logger);
+
+    [LoggerMessage(EventId = 1101, EventName = "ChainSyncStopped", Level = LogLevel.Information, Message = "Chain sync stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 1102, EventName = "GreetedHeadFailed", Level = LogLevel.Warning, Message = "A greeted head {Head} could not be handed to the dispatcher")]
+    public static partial void GreetedHeadFailed(ILogger logger, TipSet head, Exception exception);
+}

@@ -1,0 +1,92 @@
+using System.Numerics;
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync.Hosting;
+
+/// <summary>
+/// Watch and steer chain sync: Venus's syncer API plus what Lotus offers (<c>SyncState</c>, <c>SyncSubmitBlock</c>,
+/// <c>SyncCheckpoint</c>, <c>SyncMarkBad</c>…). Registered by <c>AddChainSync</c>; usable once the node has started.
+/// </summary>
+public interface ISyncApi
+{
+    /// <summary>Lotus's <c>SyncState</c>: one entry per running or recently finished sync, running first.</summary>
+    IReadOnlyList<SyncStateEntry> SyncState();
+
+    /// <summary>Venus's <c>SyncerTracker</c>: the kept targets in rank order and the history, newest first.</summary>
+    TargetTrackerSnapshot SyncerTracker();
+
+    /// <summary>Sets how many syncs may run at once; lowering it cancels the newest surplus syncs and requeues their targets.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="concurrency"/> is less than 1.</exception>
+    void SetConcurrent(int concurrency);
+
+    /// <summary>How many syncs may run at once.</summary>
+    int Concurrent();
+
+    /// <summary>The weight of the stored tipset with <paramref name="key"/> (Lotus <c>ChainTipSetWeight</c>).</summary>
+    /// <exception cref="KeyNotFoundException">The tipset is not in the store.</exception>
+    ValueTask<BigInteger> ChainTipSetWeightAsync(TipSetKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Offers a head to sync to (Venus <c>ChainSyncHandleNewTipSet</c>): its messages come from the store or, when
+    /// missing there, from the exchange; then it is queued like a greeted head.
+    /// </summary>
+    /// <returns>Whether it was queued, and if not why.</returns>
+    ValueTask<SubmitResult> ChainSyncHandleNewTipSetAsync(ChainInfo head, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lotus's <c>SyncSubmitBlock</c> for a block this node mined: the host's <see cref="IBlockSubmitFilter"/> may veto
+    /// it; its messages are loaded from the block store and checked against its message root; it is stored, synced to
+    /// (validated and executed), and only then published on the block topic.
+    /// </summary>
+    ValueTask<SubmitResult> SyncSubmitBlockAsync(BlockMsg block, CancellationToken cancellationToken);
+
+    /// <summary>The headers of every block the node hears of from now on (Lotus <c>SyncIncomingBlocks</c>), with a bounded buffer.</summary>
+    IAsyncEnumerable<BlockHeader> SyncIncomingBlocks(CancellationToken cancellationToken);
+
+    /// <summary>Syncs to the tipset with <paramref name="key"/> if needed and pins it: the node never forks away from it.</summary>
+    Task<SyncResult> SyncCheckpointAsync(TipSetKey key, CancellationToken cancellationToken);
+
+    /// <summary>Marks a block bad by hand (Lotus <c>SyncMarkBad</c>).</summary>
+    void SyncMarkBad(Cid block);
+
+    /// <summary>Forgets that a block is bad (Lotus <c>SyncUnmarkBad</c>); true if it was marked.</summary>
+    bool SyncUnmarkBad(Cid block);
+
+    /// <summary>Forgets every bad block (Lotus <c>SyncUnmarkAllBad</c>).</summary>
+    void SyncUnmarkAllBad();
+
+    /// <summary>Why a block is bad, or null when it is not known bad (Lotus <c>SyncCheckBad</c>).</summary>
+    BadTipSetEntry? SyncCheckBad(Cid block);
+
+    /// <summary>
+    /// Whether the node is synced: its head is within <see cref="ChainSyncOptions.SyncedWithinEpochs"/> epochs of the
+    /// wall clock's epoch.
+    /// </summary>
+    ValueTask<bool> IsSyncedAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One sync as <see cref="ISyncApi.SyncState"/> shows it (the fields of Lotus's <c>ActiveSync</c>).</summary>
+/// <param name="WorkerId">The target's id (Lotus's worker id).</param>
+/// <param name="Base">The head the sync started from, if it started.</param>
+/// <param name="Target">The head it syncs to.</param>
+/// <param name="Stage">What it is doing.</param>
+/// <param name="Height">The height of the latest tipset with state on the way (0 before the sync starts).</param>
+/// <param name="Start">When it started.</param>
+/// <param name="End">When it ended.</param>
+/// <param name="Message">The error, for a failed sync.</param>
+public sealed record SyncStateEntry(long WorkerId, TipSet? Base, TipSet Target, SyncStage Stage, long Height, DateTimeOffset? Start, DateTimeOffset? End, string? Message);
+
+/// <summary>What became of a submitted block or head.</summary>
+/// <param name="Accepted">Whether it was taken (queued, or synced and published).</param>
+/// <param name="Reason">Why not, or what happened.</param>
+public sealed record SubmitResult(bool Accepted, string Reason);
+
+/// <summary>
+/// A host's veto on blocks it is about to publish (Lotus's slash filter: never sign two blocks at one height, or a
+/// block whose parents conflict with an earlier one). Optional; register one to have <see cref="ISyncApi.SyncSubmitBlockAsync"/> consult it.
+/// </summary>
+public interface IBlockSubmitFilter
+{
+    /// <summary>Null to allow <paramref name="header"/>, or why it must not be published.</summary>
+    ValueTask<string?> CheckAsync(BlockHeader header, CancellationToken cancellationToken);
+}

@@ -1,0 +1,81 @@
+using Venus.ChainSync.Primitives;
+
+namespace Venus.ChainSync.Hosting;
+
+internal sealed partial class SyncApi
+{
+    public async ValueTask<SubmitResult> SyncSubmitBlockAsync(BlockMsg block, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (block.Header is not { } header)
+        {
+            return new SubmitResult(false, "the block message has no header");
+        }
+
+        if (_filter is not null && await _filter.CheckAsync(header, cancellationToken).ConfigureAwait(false) is { } veto)
+        {
+            return new SubmitResult(false, $"refused by the submit filter: {veto}");
+        }
+
+        if (!MessageRoot.Matches(header, block.BlsMessages, block.SecpkMessages))
+        {
+            return new SubmitResult(false, "its messages do not match its message root");
+        }
+
+        FullBlock? full = await _loader.LoadAsync(header, block.BlsMessages, block.SecpkMessages, cancellationToken).ConfigureAwait(false);
+        if (full is null)
+        {
+            return new SubmitResult(false, "some of its messages are not in the block store");
+        }
+
+        // Watch for the end of the sync whose head holds this block before queueing it, so the end cannot be missed.
+        var synced = new TaskCompletionSource<SyncResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(object? sender, SyncFinishedEventArgs e)
+        {
+            if (!e.Requeued && e.Target.Head.Key.Cids.Contains(header.Cid))
+            {
+                synced.TrySetResult(e.Result);
+            }
+        }
+
+        _dispatcher.SyncFinished += OnFinished;
+        try
+        {
+            DispatchOutcome outcome = await _dispatcher.SendOwnBlockAsync(FullTipSet.Create([full]), cancellationToken).ConfigureAwait(false);
+            if (outcome != DispatchOutcome.Queued)
+            {
+                return new SubmitResult(false, outcome.ToString());
+            }
+
+            // Bounded: the tracker may refuse the head without a sync (a heavier target covers it), and then no end comes.
+            SyncResult? result;
+            try
+            {
+                result = await synced.Task.WaitAsync(_options.SubmitSyncTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                result = null;
+            }
+
+            // Refused means the node already has this chain or a heavier one: the block is still valid news if executed.
+            bool known = result?.Kind == SyncOutcomeKind.Completed || await IsExecutedAsync(header, cancellationToken).ConfigureAwait(false);
+            if (!known)
+            {
+                return new SubmitResult(false, result is null ? $"not synced within {_options.SubmitSyncTimeout}" : $"{result.Kind}: {result.Reason}");
+            }
+        }
+        finally
+        {
+            _dispatcher.SyncFinished -= OnFinished;
+        }
+
+        await _pubSub.PublishAsync(BlockTopic, block.RawData, cancellationToken).ConfigureAwait(false);
+        return new SubmitResult(true, "synced and published");
+    }
+
+    private string BlockTopic => $"/fil/blocks/{_options.NetworkName}";
+
+    private async ValueTask<bool> IsExecutedAsync(BlockHeader header, CancellationToken cancellationToken) =>
+        await _store.GetStateAsync(TipSetKey.Create(header.Cid), cancellationToken).ConfigureAwait(false) is not null;
+}
