@@ -1,0 +1,111 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Venus.ChainSync.Network;
+using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Primitives.Storage;
+using Venus.ChainSync.Testing;
+
+namespace Venus.ChainSync.Hosting.Tests;
+
+/// <summary>
+/// One node built only through <c>AddChainSync</c> and started through its hosted services, on an
+/// <see cref="InMemoryNetwork"/> host, with the Testing fakes as its ports.
+/// </summary>
+internal sealed class HostedNode : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly IHostedService[] _hosted;
+    private bool _started;
+
+    private HostedNode(InMemoryHost host, InMemoryChainStore store, ServiceProvider provider)
+    {
+        Host = host;
+        Store = store;
+        _provider = provider;
+        _hosted = [.. provider.GetServices<IHostedService>()];
+        Api = provider.GetRequiredService<ISyncApi>();
+    }
+
+    public InMemoryHost Host { get; }
+
+    public InMemoryChainStore Store { get; }
+
+    public ISyncApi Api { get; }
+
+    public IServiceProvider Services => _provider;
+
+    /// <summary>Builds a node whose store holds <paramref name="genesis"/> (and whatever <paramref name="blockstore"/> holds).</summary>
+    public static HostedNode Create(
+        InMemoryNetwork network,
+        string name,
+        TipSet genesis,
+        TipSetState genesisState,
+        IBlockstore? blockstore = null,
+        Action<ChainSyncOptions>? configure = null,
+        Action<IServiceCollection>? services = null)
+    {
+        InMemoryHost host = network.CreateHost(name);
+        var store = new InMemoryChainStore(genesis, genesisState, blockstore);
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IChainStore>(store);
+        collection.AddSingleton(store.Blockstore);
+        collection.AddSingleton<ITipSetExecutor>(new TestTipSetExecutor());
+        collection.AddSingleton<IChainWeigher>(new ParentWeightWeigher());
+        collection.AddSingleton<IStreamHost>(host);
+        collection.AddSingleton<IPubSub>(host);
+        services?.Invoke(collection);
+        collection.AddChainSync(o =>
+        {
+            o.NetworkName = "testnetnet";
+            configure?.Invoke(o);
+        });
+        return new HostedNode(host, store, collection.BuildServiceProvider());
+    }
+
+    /// <summary>Marks every tipset of <paramref name="chain"/> (oldest first) executed with the builder's states and makes the last the head.</summary>
+    public async Task AdoptAsync(ChainBuilder builder, IReadOnlyList<TipSet> chain)
+    {
+        foreach (TipSet tipSet in chain)
+        {
+            await Store.SetStateAsync(tipSet.Key, builder.StateOf(tipSet), CancellationToken.None);
+        }
+
+        await Store.SetHeadAsync(chain[^1], CancellationToken.None);
+    }
+
+    public async Task StartAsync()
+    {
+        foreach (IHostedService service in _hosted)
+        {
+            await service.StartAsync(TestGuard.Token());
+        }
+
+        _started = true;
+    }
+
+    public async Task<TipSet> HeadAsync() => await Store.GetHeadAsync(CancellationToken.None);
+
+    /// <summary>Waits, yielding, until this node's head is <paramref name="head"/>.</summary>
+    public async Task WaitForHeadAsync(TipSet head)
+    {
+        CancellationToken guard = TestGuard.Token(60);
+        while ((await HeadAsync()).Key != head.Key)
+        {
+            guard.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started)
+        {
+            foreach (IHostedService service in _hosted.Reverse())
+            {
+                await service.StopAsync(TestGuard.Token());
+            }
+        }
+
+        await _provider.DisposeAsync();
+    }
+}

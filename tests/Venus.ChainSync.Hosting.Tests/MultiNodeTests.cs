@@ -1,0 +1,108 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Venus.ChainSync.Diagnostics;
+using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Primitives.Storage;
+using Venus.ChainSync.Testing;
+
+namespace Venus.ChainSync.Hosting.Tests;
+
+/// <summary>Nodes built and started through <c>AddChainSync</c> only, talking over the in-memory network.</summary>
+public sealed class MultiNodeTests : IAsyncLifetime
+{
+    private readonly InMemoryNetwork _network = new();
+    private readonly ChainBuilder _chain = new(new MemoryBlockstore(), seed: 7);
+    private TipSet _genesis = null!;
+
+    public Task InitializeAsync()
+    {
+        _genesis = _chain.Genesis();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _network.DisposeAsync();
+
+    [Fact]
+    public async Task A_new_node_says_hello_catches_up_then_follows_gossip_from_the_producer()
+    {
+        IReadOnlyList<TipSet> history = _chain.AddChain(_genesis, 200, i => new TipSetSpec(Blocks: 1 + (i % 3), BlsMessages: i % 2, SecpMessages: 1, NullRoundsBefore: i == 50 ? 2 : 0));
+        await using HostedNode producer = HostedNode.Create(_network, "producer", _genesis, _chain.GenesisState, _chain.Store);
+        await producer.AdoptAsync(_chain, history);
+        await using HostedNode follower = HostedNode.Create(_network, "follower", _genesis, _chain.GenesisState);
+        using var executed = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.tipsets.executed");
+        using var gossip = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.gossip.blocks");
+        await producer.StartAsync();
+        await follower.StartAsync();
+
+        _network.Connect(producer.Host, follower.Host);
+        await follower.WaitForHeadAsync(history[^1]);
+
+        Assert.Equal(200, executed.GetMeasurementSnapshot().EvaluateAsCounter());
+        SyncStateEntry done = Assert.Single(follower.Api.SyncState());
+        Assert.Equal(SyncStage.Complete, done.Stage);
+        Assert.Equal(history[^1], done.Target);
+        Assert.Equal(history[^1].Height, done.Height);
+
+        // The producer mines on: each block is submitted on the producer, synced there, and published.
+        TipSet tip = history[^1];
+        for (int i = 0; i < 5; i++)
+        {
+            tip = _chain.AddTipSet(tip, new TipSetSpec(BlsMessages: 2, SecpMessages: 1));
+            FullBlock block = _chain.GetFullTipSet(tip).Blocks[0];
+            SubmitResult submitted = await producer.Api.SyncSubmitBlockAsync(BlockMsgOf(block), TestGuard.Token());
+            Assert.True(submitted.Accepted, submitted.Reason);
+            await follower.WaitForHeadAsync(tip);
+        }
+
+        Assert.Equal(5, gossip.GetMeasurementSnapshot().Count(m => (string?)m.Tags["result"] == GossipResults.Accepted));
+        Assert.Equal(205, executed.GetMeasurementSnapshot().EvaluateAsCounter());
+    }
+
+    [Fact]
+    public async Task A_block_submitted_on_one_node_reaches_the_others_by_gossip()
+    {
+        IReadOnlyList<TipSet> history = _chain.AddChain(_genesis, 20, new TipSetSpec(SecpMessages: 1));
+        await using HostedNode a = HostedNode.Create(_network, "a", _genesis, _chain.GenesisState, _chain.Store);
+        await a.AdoptAsync(_chain, history);
+        await using HostedNode b = HostedNode.Create(_network, "b", _genesis, _chain.GenesisState);
+        await using HostedNode c = HostedNode.Create(_network, "c", _genesis, _chain.GenesisState);
+        await a.StartAsync();
+        await b.StartAsync();
+        await c.StartAsync();
+        _network.Connect(a.Host, b.Host);
+        _network.Connect(a.Host, c.Host);
+        await b.WaitForHeadAsync(history[^1]);
+        await c.WaitForHeadAsync(history[^1]);
+
+        TipSet next = _chain.AddTipSet(history[^1], new TipSetSpec(BlsMessages: 3));
+        SubmitResult submitted = await a.Api.SyncSubmitBlockAsync(BlockMsgOf(_chain.GetFullTipSet(next).Blocks[0]), TestGuard.Token());
+
+        Assert.True(submitted.Accepted, submitted.Reason);
+        await b.WaitForHeadAsync(next);
+        await c.WaitForHeadAsync(next);
+    }
+
+    [Fact]
+    public async Task A_submitted_block_vetoed_by_the_filter_is_neither_synced_nor_published()
+    {
+        IReadOnlyList<TipSet> history = _chain.AddChain(_genesis, 3);
+        await using HostedNode a = HostedNode.Create(_network, "a", _genesis, _chain.GenesisState, _chain.Store, services: s => s.AddSingleton<IBlockSubmitFilter>(new VetoAll()));
+        await a.AdoptAsync(_chain, history);
+        await a.StartAsync();
+        TipSet next = _chain.AddTipSet(history[^1]);
+
+        SubmitResult submitted = await a.Api.SyncSubmitBlockAsync(BlockMsgOf(_chain.GetFullTipSet(next).Blocks[0]), TestGuard.Token());
+
+        Assert.False(submitted.Accepted);
+        Assert.Contains("double signing", submitted.Reason, StringComparison.Ordinal);
+        Assert.Equal(history[^1], await a.HeadAsync());
+    }
+
+    private sealed class VetoAll : IBlockSubmitFilter
+    {
+        public ValueTask<string?> CheckAsync(BlockHeader header, CancellationToken cancellationToken) => ValueTask.FromResult<string?>("double signing");
+    }
+
+    private static BlockMsg BlockMsgOf(FullBlock block) =>
+        BlockMsg.Create(block.Header, block.BlsMessages.Select(m => m.Cid), block.SecpkMessages.Select(m => m.Cid));
+}
