@@ -4,6 +4,7 @@ using Venus.ChainSync.Testing;
 namespace Venus.ChainSync.Tests.Cluster;
 
 /// <summary>Catch-up and following end to end: hello → dispatcher → syncer over the real exchange, between real nodes.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterCatchUpTests
 {
     /// <summary>300 tipsets: one to three blocks, BLS, secp and shared messages, and one null round.</summary>

@@ -8,6 +8,7 @@ namespace Venus.ChainSync.Tests.Cluster;
 /// <see cref="Dispatcher.SetConcurrent"/> end to end: four producers on four branches from genesis (each heavier than
 /// the one before) and a follower that syncs to them at once.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterConcurrencyTests
 {
     private const int Producers = 4;

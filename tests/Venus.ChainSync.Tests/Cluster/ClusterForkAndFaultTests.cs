@@ -5,6 +5,7 @@ using Venus.ChainSync.Testing;
 namespace Venus.ChainSync.Tests.Cluster;
 
 /// <summary>Forks between producers, and peers that turn hostile or go away, end to end.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterForkAndFaultTests
 {
     /// <summary>An exchange answer that is not one: a CBOR array header followed by garbage.</summary>
