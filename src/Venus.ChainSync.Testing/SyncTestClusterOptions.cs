@@ -34,6 +34,13 @@ public sealed class SyncTestClusterOptions
     /// </summary>
     public Func<int, ITipSetExecutor>? ExecutorFactory { get; init; }
 
+    /// <summary>
+    /// Makes the weigher of the node with the given index from the cluster's default (a <see cref="ParentWeightWeigher"/>
+    /// matching the builder), which it may wrap; <c>null</c> keeps the default. The syncer weighs between reading the
+    /// head and moving it, so a wrapper can hold a sync exactly there.
+    /// </summary>
+    public Func<int, IChainWeigher, IChainWeigher>? WeigherFactory { get; init; }
+
     /// <summary>Where every component logs; <c>null</c> logs nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

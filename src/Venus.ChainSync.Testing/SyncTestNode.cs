@@ -34,6 +34,7 @@ public sealed class SyncTestNode
         Index = index;
         Host = network.CreateHost($"node-{index}");
         Store = new InMemoryChainStore(genesis, genesisState);
+        weigher = options.WeigherFactory?.Invoke(index, weigher) ?? weigher;
         Weigher = weigher;
         Executor = options.ExecutorFactory?.Invoke(index) ?? new TestTipSetExecutor();
         BadTipSets = new BadTipSetCache(timeProvider: time);
@@ -61,7 +62,7 @@ public sealed class SyncTestNode
     /// <summary>The node's executor (a <see cref="TestTipSetExecutor"/> unless <see cref="SyncTestClusterOptions.ExecutorFactory"/> made another).</summary>
     public ITipSetExecutor Executor { get; }
 
-    /// <summary>The fork-choice weight, matching the cluster's chain builder.</summary>
+    /// <summary>The fork-choice weight, matching the cluster's chain builder (unless <see cref="SyncTestClusterOptions.WeigherFactory"/> made another).</summary>
     public IChainWeigher Weigher { get; }
 
     /// <summary>Tipsets this node's syncer found bad.</summary>
