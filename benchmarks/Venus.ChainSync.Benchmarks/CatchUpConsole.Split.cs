@@ -72,7 +72,7 @@ internal static partial class CatchUpConsole
 
         Console.WriteLine(Invariant($"### {name}, {tipSets} tipsets, {split.Cores} core(s)"));
         Console.WriteLine();
-        Console.WriteLine(Invariant($"Real catch-up {total:F0} ms ({tipSets / split.Real.Elapsed.TotalSeconds:F0} tipsets/s; header phase {split.Real.HeaderPhase.TotalMilliseconds:F0} ms; GCs {split.Real.Gen0}/{split.Real.Gen1}/{split.Real.Gen2}). Replay walls: {string.Join(", ", split.Replays.Select(r => Invariant($"{r.Run.Elapsed.TotalMilliseconds:F0}")))} ms; median {replayWall:F0} ms (header phase {median.Run.HeaderPhase.TotalMilliseconds:F0} ms; GCs {median.Run.Gen0}/{median.Run.Gen1}/{median.Run.Gen2})."));
+        Console.WriteLine(Invariant($"Real catch-up {total:F0} ms ({tipSets / split.Real.Elapsed.TotalSeconds:F0} tipsets/s; header phase {split.Real.HeaderPhase.TotalMilliseconds:F0} ms; GCs {split.Real.Gen0}/{split.Real.Gen1}/{split.Real.Gen2}). Replay walls: {string.Join(", ", split.Replays.Select(r => Invariant($"{r.Run.Elapsed.TotalMilliseconds:F0}")))} ms; median {replayWall:F0} ms (header phase {median.Run.HeaderPhase.TotalMilliseconds:F0} ms; GCs {median.Run.Gen0}/{median.Run.Gen1}/{median.Run.Gen2}; message requests answered from the builder, not the recording: {median.Run.ReplayFallbacks})."));
         Console.WriteLine();
         Console.WriteLine("| port · method | real: calls | real: ms | real: % of real total | replay (median): calls | replay: ms | replay: % of real total |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");

@@ -15,16 +15,28 @@ namespace Venus.ChainSync.Benchmarks;
 /// <summary>
 /// End-to-end catch-up of a fresh node from one server over the real <see cref="ChainExchangeClient"/> and
 /// <see cref="ChainExchangeServer"/> on the <see cref="InMemoryNetwork"/>, with the <see cref="TestTipSetExecutor"/>
-/// (<c>dotnet run -c Release -- catchup [--tipsets N] [--headers-tipsets N] [--pipeline-tipsets N]</c>).
+/// (<c>dotnet run -c Release -- catchup [--tipsets N] [--headers-tipsets N] [--pipeline-tipsets N] [--pipeline-segment N]
+/// [--sections memory,split,pipeline]</c>).
 /// </summary>
 /// <remarks>
-/// <para>Not a BenchmarkDotNet benchmark: one measured run per scenario after one small warm-up run, timed with a
-/// <see cref="Stopwatch"/>; the numbers are single samples on whatever machine runs it.</para>
+/// <para>Not a BenchmarkDotNet benchmark: each scenario runs in a child process after one small warm-up run, timed
+/// with <see cref="Stopwatch"/>; the throughput and memory runs are single samples, the replays and pipelining runs
+/// three samples each (median reported).</para>
 /// <para>Decode + hash: after the catch-up, the harness asks the server raw for the same windows the syncer asked
 /// (header windows of up to 900 from the target down, then message segments of
 /// <see cref="SyncerOptions.SegmentLength"/> inside chunks of <see cref="SyncerOptions.HeaderWindow"/>, oldest first)
-/// and times only <see cref="ExchangeResponse.Decode"/> plus the CID of every header and message of each response.
-/// Engine overhead is the rest of the catch-up time: server, transport, validation, store, executor and the engine.</para>
+/// and times only <see cref="ExchangeResponse.Decode"/> plus the CID of every header and message of each response.</para>
+/// <para>Split (where the time goes): every port the syncer calls (store, exchange, validator, weigher, executor) is
+/// wrapped in a decorator that sums, per method, the time from the call to the completion of its task and counts the
+/// calls (<see cref="PortTimers"/>). One real catch-up is timed that way and its exchange answers are recorded; then the
+/// same catch-up runs three times on fresh stores with a <see cref="ReplayExchange"/> that hands back the recorded
+/// answers at once, so server, transport and client cost nothing. The replay's wall time is engine + store + validator
+/// + weigher + executor; subtracting their summed port times leaves the engine's own work. The fetch task and the
+/// execute loop run at the same time, so on two cores port sums can add up to more than the wall time and the
+/// subtraction can hide engine work behind store work; the split therefore also runs pinned to one core
+/// (<c>taskset -c 0</c>), where nothing overlaps and the in-memory ports complete synchronously, so their elapsed time
+/// is their own work. The exchange's summed time in the real run includes waiting for the server and, on one core,
+/// whatever ran meanwhile; it is reported but not subtracted from anything.</para>
 /// <para>Memory: the chain (server side) is built first; then a full blocking compacting GC and
 /// <see cref="GC.GetTotalMemory(bool)"/> give the baseline. During the catch-up a sampler reads every 50 ms
 /// <see cref="GC.GetTotalMemory(bool)"/> (allocated, garbage included: the peak the heap reached) and the heap size
@@ -33,6 +45,14 @@ namespace Venus.ChainSync.Benchmarks;
 /// cannot be separated; the <see cref="InMemoryChainStore"/> of the fresh node (every header, message and state it
 /// keeps) is client side and grows with the chain by design, so the memory retained after the catch-up (full GC,
 /// store alive) is reported too: the peak above that is the engine's working set.</para>
+/// <para>Pipelining: segments of <c>--pipeline-segment</c> tipsets (100 by default, so one segment's fetch takes tens
+/// of milliseconds, far above timer granularity), the fetch of one segment measured with the client alone, and an
+/// executor that waits that long (<see cref="Task.Delay(TimeSpan, CancellationToken)"/>, real time) on the last height
+/// of every segment. Reported: fetch-only, execute-only, their sum and max, and the catch-up's forward phase (total
+/// minus the header phase, which ends at the first message request) with the instant and the waiting executor. On two
+/// cores the real server and client compete with the execute loop for CPU, so a second set replays the recorded
+/// answers after a pure wait of the same length per message request: both stages are then waits and the measurement
+/// is of the engine's overlap alone.</para>
 /// </remarks>
 internal static partial class CatchUpConsole
 {
@@ -80,19 +100,17 @@ internal static partial class CatchUpConsole
         {
             // Two cores (the machine) and one (taskset): on one core nothing overlaps, so replay wall − port time is
             // the engine's own work without the fetch task and the execute loop hiding each other.
-            var splits = new List<(string Name, Scenario Run)>();
-            foreach (bool singleCore in new[] { false, true })
-            {
-                splits.Add(("5 blocks, ~100 msgs/tipset", await ChildAsync("split-full", fullTipSets, singleCore: singleCore)));
-                splits.Add(("1 block, 0 msgs/tipset", await ChildAsync("split-headers", headerTipSets, singleCore: singleCore)));
-            }
-
             Console.WriteLine();
             Console.WriteLine("## 3. Where the catch-up's time goes (ports timed; engine from a replayed exchange)");
             Console.WriteLine();
-            foreach ((string name, Scenario run) in splits)
+            foreach (bool singleCore in new[] { false, true })
             {
-                PrintSplit(name, run.Length, run.Split!);
+                foreach ((string kind, string name, int length) in new[] { ("split-full", "5 blocks, ~100 msgs/tipset", fullTipSets), ("split-headers", "1 block, 0 msgs/tipset", headerTipSets) })
+                {
+                    Scenario run = await ChildAsync(kind, length, singleCore: singleCore);
+                    Console.WriteLine();
+                    PrintSplit(name, run.Length, run.Split!);
+                }
             }
         }
 
@@ -281,7 +299,7 @@ internal static partial class CatchUpConsole
     }
 
     /// <summary>One catch-up; <see cref="HeaderPhase"/> (start to the first message request) only when its ports were timed.</summary>
-    private sealed record CatchUpRun(long Baseline, TimeSpan Elapsed, long PeakAllocated, long PeakAfterGc, long Retained, int Gen0, int Gen1, int Gen2, TimeSpan HeaderPhase);
+    private sealed record CatchUpRun(long Baseline, TimeSpan Elapsed, long PeakAllocated, long PeakAfterGc, long Retained, int Gen0, int Gen1, int Gen2, TimeSpan HeaderPhase, int ReplayFallbacks);
 
     /// <summary>
     /// What a timed catch-up is given: the timers its port decorators add to, a recording to keep the exchange's
@@ -350,7 +368,10 @@ internal static partial class CatchUpConsole
         /// <summary>A fresh node (genesis only) catches up to the chain's head; times it and, when asked, samples the heap.</summary>
         public async Task<CatchUpRun> CatchUpAsync(ITipSetExecutor executor, bool sampleMemory, Ports? ports = null, SyncerOptions? options = null)
         {
-            IChainExchange exchange = ports?.Replay is { } replay ? new ReplayExchange(replay, ports.ReplayLatency) : NewClient();
+            ReplayExchange? replayer = ports?.Replay is { } replay
+                ? new ReplayExchange(replay, tipsets => [.. tipsets.Select(Chain.GetFullTipSet)], ports.ReplayLatency)
+                : null;
+            IChainExchange exchange = replayer ?? (IChainExchange)NewClient();
             var store = new InMemoryChainStore(Genesis, Chain.GenesisState);
             IChainStore storePort = store;
             IBlockValidator validator = SyntacticBlockValidator.Instance;
@@ -414,7 +435,7 @@ internal static partial class CatchUpConsole
 
             long retained = sampleMemory ? GC.GetTotalMemory(forceFullCollection: true) : 0;
             GC.KeepAlive(store);
-            return new CatchUpRun(baseline, elapsed, peakAllocated - baseline, peakAfterGc - baseline, retained - baseline, gen0, gen1, gen2, headerPhase);
+            return new CatchUpRun(baseline, elapsed, peakAllocated - baseline, peakAfterGc - baseline, retained - baseline, gen0, gen1, gen2, headerPhase, replayer?.Fallbacks ?? 0);
         }
 
         private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
