@@ -15,16 +15,28 @@ namespace Venus.ChainSync.Benchmarks;
 /// <summary>
 /// End-to-end catch-up of a fresh node from one server over the real <see cref="ChainExchangeClient"/> and
 /// <see cref="ChainExchangeServer"/> on the <see cref="InMemoryNetwork"/>, with the <see cref="TestTipSetExecutor"/>
-/// (<c>dotnet run -c Release -- catchup [--tipsets N] [--headers-tipsets N] [--pipeline-tipsets N]</c>).
+/// (<c>dotnet run -c Release -- catchup [--tipsets N] [--headers-tipsets N] [--pipeline-tipsets N] [--pipeline-segment N]
+/// [--sections memory,split,pipeline]</c>).
 /// </summary>
 /// <remarks>
-/// <para>Not a BenchmarkDotNet benchmark: one measured run per scenario after one small warm-up run, timed with a
-/// <see cref="Stopwatch"/>; the numbers are single samples on whatever machine runs it.</para>
+/// <para>Not a BenchmarkDotNet benchmark: each scenario runs in a child process after one small warm-up run, timed
+/// with <see cref="Stopwatch"/>; the throughput and memory runs are single samples, the replays and pipelining runs
+/// three samples each (median reported).</para>
 /// <para>Decode + hash: after the catch-up, the harness asks the server raw for the same windows the syncer asked
 /// (header windows of up to 900 from the target down, then message segments of
 /// <see cref="SyncerOptions.SegmentLength"/> inside chunks of <see cref="SyncerOptions.HeaderWindow"/>, oldest first)
-/// and times only <see cref="ExchangeResponse.Decode"/> plus the CID of every header and message of each response.
-/// Engine overhead is the rest of the catch-up time: server, transport, validation, store, executor and the engine.</para>
+/// and times only <see cref="ExchangeResponse.Decode"/> plus the CID of every header and message of each response.</para>
+/// <para>Split (where the time goes): every port the syncer calls (store, exchange, validator, weigher, executor) is
+/// wrapped in a decorator that sums, per method, the time from the call to the completion of its task and counts the
+/// calls (<see cref="PortTimers"/>). One real catch-up is timed that way and its exchange answers are recorded; then the
+/// same catch-up runs three times on fresh stores with a <see cref="ReplayExchange"/> that hands back the recorded
+/// answers at once, so server, transport and client cost nothing. The replay's wall time is engine + store + validator
+/// + weigher + executor; subtracting their summed port times leaves the engine's own work. The fetch task and the
+/// execute loop run at the same time, so on two cores port sums can add up to more than the wall time and the
+/// subtraction can hide engine work behind store work; the split therefore also runs pinned to one core
+/// (<c>taskset -c 0</c>), where nothing overlaps and the in-memory ports complete synchronously, so their elapsed time
+/// is their own work. The exchange's summed time in the real run includes waiting for the server and, on one core,
+/// whatever ran meanwhile; it is reported but not subtracted from anything.</para>
 /// <para>Memory: the chain (server side) is built first; then a full blocking compacting GC and
 /// <see cref="GC.GetTotalMemory(bool)"/> give the baseline. During the catch-up a sampler reads every 50 ms
 /// <see cref="GC.GetTotalMemory(bool)"/> (allocated, garbage included: the peak the heap reached) and the heap size
@@ -33,8 +45,16 @@ namespace Venus.ChainSync.Benchmarks;
 /// cannot be separated; the <see cref="InMemoryChainStore"/> of the fresh node (every header, message and state it
 /// keeps) is client side and grows with the chain by design, so the memory retained after the catch-up (full GC,
 /// store alive) is reported too: the peak above that is the engine's working set.</para>
+/// <para>Pipelining: segments of <c>--pipeline-segment</c> tipsets (100 by default, so one segment's fetch takes tens
+/// of milliseconds, far above timer granularity), the fetch of one segment measured with the client alone, and an
+/// executor that waits that long (<see cref="Task.Delay(TimeSpan, CancellationToken)"/>, real time) on the last height
+/// of every segment. Reported: fetch-only, execute-only, their sum and max, and the catch-up's forward phase (total
+/// minus the header phase, which ends at the first message request) with the instant and the waiting executor. On two
+/// cores the real server and client compete with the execute loop for CPU, so a second set replays the recorded
+/// answers after a pure wait of the same length per message request: both stages are then waits and the measurement
+/// is of the engine's overlap alone.</para>
 /// </remarks>
-internal static class CatchUpConsole
+internal static partial class CatchUpConsole
 {
     private const int BuildLimitSeconds = 180;
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(50);
@@ -49,7 +69,8 @@ internal static class CatchUpConsole
         int child = Array.IndexOf(args, "--scenario");
         if (child >= 0)
         {
-            Scenario scenario = await RunScenarioAsync(args[child + 1], int.Parse(args[child + 2], CultureInfo.InvariantCulture));
+            Scenario scenario = await RunScenarioAsync(
+                args[child + 1], int.Parse(args[child + 2], CultureInfo.InvariantCulture), int.Parse(args[child + 3], CultureInfo.InvariantCulture));
             Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(scenario));
             return 0;
         }
@@ -57,6 +78,9 @@ internal static class CatchUpConsole
         int fullTipSets = Option(args, "--tipsets", 10_000);
         int headerTipSets = Option(args, "--headers-tipsets", 100_000);
         int pipelineTipSets = Option(args, "--pipeline-tipsets", 2_000);
+        int pipelineSegment = Option(args, "--pipeline-segment", 100);
+        int at = Array.IndexOf(args, "--sections");
+        string[] sections = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : ["memory", "split", "pipeline"];
         var syncerOptions = new SyncerOptions();
 
         Console.WriteLine("# Catch-up console");
@@ -66,23 +90,55 @@ internal static class CatchUpConsole
         Console.WriteLine();
 
         // Every scenario runs in a child process of its own (warm-up included), so that no scenario's chain or
-        // leftovers are on the heap of another's memory measurement.
+        // leftovers are on the heap of another's measurement.
+        if (sections.Contains("memory"))
+        {
+            await MemorySectionsAsync(fullTipSets, headerTipSets);
+        }
+
+        if (sections.Contains("split"))
+        {
+            // Two cores (the machine) and one (taskset): on one core nothing overlaps, so replay wall − port time is
+            // the engine's own work without the fetch task and the execute loop hiding each other.
+            Console.WriteLine();
+            Console.WriteLine("## 3. Where the catch-up's time goes (ports timed; engine from a replayed exchange)");
+            Console.WriteLine();
+            foreach (bool singleCore in new[] { false, true })
+            {
+                foreach ((string kind, string name, int length) in new[] { ("split-full", "5 blocks, ~100 msgs/tipset", fullTipSets), ("split-headers", "1 block, 0 msgs/tipset", headerTipSets) })
+                {
+                    Scenario run = await ChildAsync(kind, length, singleCore: singleCore);
+                    Console.WriteLine();
+                    PrintSplit(name, run.Length, run.Split!);
+                }
+            }
+        }
+
+        if (sections.Contains("pipeline"))
+        {
+            Scenario pipelineRun = await ChildAsync("pipeline", pipelineTipSets, pipelineSegment);
+            Console.WriteLine();
+            PrintPipeline(pipelineRun.Length, pipelineRun.Pipeline!);
+        }
+
+        return 0;
+    }
+
+    private static async Task MemorySectionsAsync(int fullTipSets, int headerTipSets)
+    {
         Scenario fullRun = await ChildAsync("full", fullTipSets);
         Scenario headersRun = await ChildAsync("headers", headerTipSets);
-        Scenario pipelineRun = await ChildAsync("pipeline", pipelineTipSets);
         fullTipSets = fullRun.Length;
         headerTipSets = headersRun.Length;
-        pipelineTipSets = pipelineRun.Length;
         CatchUpRun full = fullRun.Run!;
         DecodeHash fullDecode = fullRun.Decode!;
         CatchUpRun headers = headersRun.Run!;
         DecodeHash headersDecode = headersRun.Decode!;
-        Pipeline pipeline = pipelineRun.Pipeline!;
 
         Console.WriteLine();
         Console.WriteLine("## 1. End-to-end catch-up over ChainExchangeClient/Server on InMemoryNetwork (TestTipSetExecutor, no delay)");
         Console.WriteLine();
-        Console.WriteLine("| chain | tipsets | requests | response MB | total s | tipsets/s | decode+hash s | decode+hash share | engine overhead (total − decode+hash) |");
+        Console.WriteLine("| chain | tipsets | requests | response MB | total s | tipsets/s | decode+hash s | decode+hash share | total − decode+hash |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         PrintThroughput("5 blocks, ~100 msgs/tipset", fullTipSets, full, fullDecode);
         PrintThroughput("1 block, 0 msgs/tipset", headerTipSets, headers, headersDecode);
@@ -96,35 +152,26 @@ internal static class CatchUpConsole
         Console.WriteLine();
         Console.WriteLine(Invariant($"Ratio headers-heavy / full: peak allocated {Ratio(headers.PeakAllocated, full.PeakAllocated)}, peak after GC {Ratio(headers.PeakAfterGc, full.PeakAfterGc)}, retained {Ratio(headers.Retained, full.Retained)}, peak − retained {Ratio(headers.PeakAllocated - headers.Retained, full.PeakAllocated - full.Retained)}."));
         Console.WriteLine();
-        Console.WriteLine(Invariant($"## 3. Pipelining ({pipelineTipSets} full tipsets; executor waits {pipeline.SegmentDelay.TotalMilliseconds:F1} ms (Task.Delay, real time, calibrated for its overshoot) on every {pipeline.Period * syncerOptions.SegmentLength}th height, so executing ≈ fetching the messages)"));
-        Console.WriteLine();
-        Console.WriteLine("| measure | s |");
-        Console.WriteLine("|---|---:|");
-        Console.WriteLine(Invariant($"| fetch-only: header windows (client, sequential) | {pipeline.HeaderFetch.TotalSeconds:F2} |"));
-        Console.WriteLine(Invariant($"| fetch-only: message segments (client, sequential) | {pipeline.SegmentFetch.TotalSeconds:F2} |"));
-        Console.WriteLine(Invariant($"| execute-only: every tipset through the delayed executor, sequential | {pipeline.ExecuteOnly.TotalSeconds:F2} |"));
-        Console.WriteLine(Invariant($"| catch-up with the instant executor | {pipeline.Instant.TotalSeconds:F2} |"));
-        Console.WriteLine(Invariant($"| **catch-up with the delayed executor** | **{pipeline.Delayed.TotalSeconds:F2}** |"));
-        Console.WriteLine(Invariant($"| no overlap: headers + segments + execute (sum) | {(pipeline.HeaderFetch + pipeline.SegmentFetch + pipeline.ExecuteOnly).TotalSeconds:F2} |"));
-        Console.WriteLine(Invariant($"| perfect overlap: headers + max(segments, execute) | {(pipeline.HeaderFetch + Max(pipeline.SegmentFetch, pipeline.ExecuteOnly)).TotalSeconds:F2} |"));
-        Console.WriteLine();
-        TimeSpan sum = pipeline.HeaderFetch + pipeline.SegmentFetch + pipeline.ExecuteOnly;
-        TimeSpan max = pipeline.HeaderFetch + Max(pipeline.SegmentFetch, pipeline.ExecuteOnly);
-        double hidden = (sum - pipeline.Delayed).TotalSeconds / Math.Max(1e-9, (sum - max).TotalSeconds);
-        Console.WriteLine(Invariant($"Overlap achieved: {hidden:P0} of the time that perfect pipelining could hide (sum − delayed) / (sum − max)."));
-        return 0;
     }
 
-    private static async Task<Scenario> ChildAsync(string kind, int length)
+    /// <summary>Runs one scenario in a child process; <paramref name="singleCore"/> pins it to CPU 0 with <c>taskset</c>.</summary>
+    private static async Task<Scenario> ChildAsync(string kind, int length, int segmentLength = 0, bool singleCore = false)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(singleCore ? "taskset" : self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (singleCore)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("0");
+            start.ArgumentList.Add(self);
+        }
+
         if (string.Equals(Path.GetFileNameWithoutExtension(self), "dotnet", StringComparison.OrdinalIgnoreCase))
         {
             start.ArgumentList.Add(typeof(CatchUpConsole).Assembly.Location);
         }
 
-        foreach (string arg in new[] { "catchup", "--scenario", kind, length.ToString(CultureInfo.InvariantCulture) })
+        foreach (string arg in new[] { "catchup", "--scenario", kind, length.ToString(CultureInfo.InvariantCulture), segmentLength.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
@@ -149,28 +196,34 @@ internal static class CatchUpConsole
             : throw new InvalidOperationException($"the {kind} scenario failed (exit code {process.ExitCode})");
     }
 
-    private static async Task<Scenario> RunScenarioAsync(string kind, int length)
+    private static async Task<Scenario> RunScenarioAsync(string kind, int length, int segmentLength)
     {
         var options = new SyncerOptions();
         await WarmUpAsync(options);
         switch (kind)
         {
             case "full":
-            {
-                length = await AffordableLengthAsync(length, FullSpec);
-                (CatchUpRun run, DecodeHash decode) = await ScenarioAsync(length, FullSpec, options);
-                return new Scenario(length, run, decode, null);
-            }
-
             case "headers":
             {
-                length = await AffordableLengthAsync(length, HeadersSpec);
-                (CatchUpRun run, DecodeHash decode) = await ScenarioAsync(length, HeadersSpec, options);
-                return new Scenario(length, run, decode, null);
+                TipSetSpec spec = kind == "full" ? FullSpec : HeadersSpec;
+                length = await AffordableLengthAsync(length, spec);
+                (CatchUpRun run, DecodeHash decode) = await ScenarioAsync(length, spec, options);
+                return new Scenario(length, run, decode, null, null);
             }
 
+            case "split-full":
+            case "split-headers":
+            {
+                TipSetSpec spec = kind == "split-full" ? FullSpec : HeadersSpec;
+                length = await AffordableLengthAsync(length, spec);
+                return new Scenario(length, null, null, null, await SplitScenarioAsync(length, spec, options));
+            }
+
+            case "pipeline":
+                return new Scenario(length, null, null, await PipelineScenarioAsync(length, segmentLength), null);
+
             default:
-                return new Scenario(length, null, null, await PipelineScenarioAsync(length, options));
+                throw new ArgumentException($"unknown scenario {kind}", nameof(kind));
         }
     }
 
@@ -199,38 +252,6 @@ internal static class CatchUpConsole
         Console.WriteLine(Invariant($"  baseline {run.Baseline / 1e6:F1} MB after building; catch-up {run.Elapsed.TotalSeconds:F2} s."));
         DecodeHash decode = await world.DecodeAndHashAsync(options);
         return (run, decode);
-    }
-
-    private static async Task<Pipeline> PipelineScenarioAsync(int length, SyncerOptions options)
-    {
-        await using World world = World.Build(length, FullSpec);
-        (TimeSpan headerFetch, TimeSpan segmentFetch, int segments) = await world.FetchOnlyAsync(options);
-        TimeSpan perSegment = segmentFetch / segments;
-
-        // Task.Delay overshoots by about a timer tick. Calibrate: measure the overshoot once, then wait on every
-        // period-th segment for period × the fetch of one, less the overshoot, with period the smallest that leaves
-        // at least 1 ms to ask for; execute-only is measured again with the result.
-        TimeSpan segmentDelay = perSegment;
-        int period = 1;
-        TimeSpan executeOnly = await world.ExecuteOnlyAsync(new TestTipSetExecutor(Hook));
-        TimeSpan overshoot = (executeOnly / Math.Max(1, world.Built.Count / options.SegmentLength)) - segmentDelay;
-        if (overshoot > TimeSpan.Zero)
-        {
-            while ((period * perSegment) - overshoot < TimeSpan.FromMilliseconds(1) && period < 64)
-            {
-                period *= 2;
-            }
-
-            segmentDelay = Max(TimeSpan.FromMilliseconds(1), (period * perSegment) - overshoot);
-            executeOnly = await world.ExecuteOnlyAsync(new TestTipSetExecutor(Hook));
-        }
-
-        ValueTask Hook(FullTipSet tipSet, CancellationToken cancellationToken) =>
-            tipSet.Height % (period * options.SegmentLength) == 0 ? new ValueTask(Task.Delay(segmentDelay, cancellationToken)) : ValueTask.CompletedTask;
-
-        CatchUpRun instant = await world.CatchUpAsync(new TestTipSetExecutor(), sampleMemory: false);
-        CatchUpRun delayed = await world.CatchUpAsync(new TestTipSetExecutor(Hook), sampleMemory: false);
-        return new Pipeline(segmentDelay, period, headerFetch, segmentFetch, executeOnly, instant.Elapsed, delayed.Elapsed);
     }
 
     /// <summary>Builds a tenth of the chain, and shortens it when the whole would take longer than the build limit.</summary>
@@ -277,13 +298,18 @@ internal static class CatchUpConsole
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private sealed record CatchUpRun(long Baseline, TimeSpan Elapsed, long PeakAllocated, long PeakAfterGc, long Retained, int Gen0, int Gen1, int Gen2);
+    /// <summary>One catch-up; <see cref="HeaderPhase"/> (start to the first message request) only when its ports were timed.</summary>
+    private sealed record CatchUpRun(long Baseline, TimeSpan Elapsed, long PeakAllocated, long PeakAfterGc, long Retained, int Gen0, int Gen1, int Gen2, TimeSpan HeaderPhase, int ReplayFallbacks);
 
-    private sealed record Scenario(int Length, CatchUpRun? Run, DecodeHash? Decode, Pipeline? Pipeline);
+    /// <summary>
+    /// What a timed catch-up is given: the timers its port decorators add to, a recording to keep the exchange's
+    /// answers in, or a recording to answer from instead of the network.
+    /// </summary>
+    private sealed record Ports(PortTimers Timers, ExchangeRecording? Record = null, ExchangeRecording? Replay = null, TimeSpan ReplayLatency = default);
+
+    private sealed record Scenario(int Length, CatchUpRun? Run, DecodeHash? Decode, Pipeline? Pipeline, Split? Split);
 
     private sealed record DecodeHash(TimeSpan Elapsed, int Requests, long Bytes);
-
-    private sealed record Pipeline(TimeSpan SegmentDelay, int Period, TimeSpan HeaderFetch, TimeSpan SegmentFetch, TimeSpan ExecuteOnly, TimeSpan Instant, TimeSpan Delayed);
 
     /// <summary>A server holding one built chain, and a client host beside it on an in-memory network.</summary>
     private sealed class World : IAsyncDisposable
@@ -340,11 +366,26 @@ internal static class CatchUpConsole
         }
 
         /// <summary>A fresh node (genesis only) catches up to the chain's head; times it and, when asked, samples the heap.</summary>
-        public async Task<CatchUpRun> CatchUpAsync(ITipSetExecutor executor, bool sampleMemory)
+        public async Task<CatchUpRun> CatchUpAsync(ITipSetExecutor executor, bool sampleMemory, Ports? ports = null, SyncerOptions? options = null)
         {
-            ChainExchangeClient client = NewClient();
+            ReplayExchange? replayer = ports?.Replay is { } replay
+                ? new ReplayExchange(replay, tipsets => [.. tipsets.Select(Chain.GetFullTipSet)], ports.ReplayLatency)
+                : null;
+            IChainExchange exchange = replayer ?? (IChainExchange)NewClient();
             var store = new InMemoryChainStore(Genesis, Chain.GenesisState);
-            var syncer = new Syncer(store, client, SyntacticBlockValidator.Instance, executor, new ParentWeightWeigher(), new BadTipSetCache(), timeProvider: TimeProvider.System);
+            IChainStore storePort = store;
+            IBlockValidator validator = SyntacticBlockValidator.Instance;
+            IChainWeigher weigher = new ParentWeightWeigher();
+            if (ports is not null)
+            {
+                exchange = new TimedExchange(exchange, ports.Timers, ports.Record);
+                storePort = new TimedChainStore(store, ports.Timers);
+                validator = new TimedValidator(validator, ports.Timers);
+                weigher = new TimedWeigher(weigher, ports.Timers);
+                executor = new TimedExecutor(executor, ports.Timers);
+            }
+
+            var syncer = new Syncer(storePort, exchange, validator, executor, weigher, new BadTipSetCache(), options, TimeProvider.System);
             Target target = Target.Create(Interlocked.Increment(ref _nextTargetId), new ChainInfo(Built[^1], "server", "server"));
 
             long baseline = 0;
@@ -371,9 +412,12 @@ internal static class CatchUpConsole
                 })
                 : Task.CompletedTask;
 
-            var stopwatch = Stopwatch.StartNew();
+            long started = Stopwatch.GetTimestamp();
             SyncResult result = await syncer.HandleNewTipSetAsync(target, null, CancellationToken.None);
-            TimeSpan elapsed = stopwatch.Elapsed;
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+            TimeSpan headerPhase = ports is not null && ports.Timers.FirstMessagesTimestamp != 0
+                ? Stopwatch.GetElapsedTime(started, ports.Timers.FirstMessagesTimestamp)
+                : TimeSpan.Zero;
             await done.CancelAsync();
             await sampler;
             if (sampleMemory)
@@ -391,7 +435,7 @@ internal static class CatchUpConsole
 
             long retained = sampleMemory ? GC.GetTotalMemory(forceFullCollection: true) : 0;
             GC.KeepAlive(store);
-            return new CatchUpRun(baseline, elapsed, peakAllocated - baseline, peakAfterGc - baseline, retained - baseline, gen0, gen1, gen2);
+            return new CatchUpRun(baseline, elapsed, peakAllocated - baseline, peakAfterGc - baseline, retained - baseline, gen0, gen1, gen2, headerPhase, replayer?.Fallbacks ?? 0);
         }
 
         private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
