@@ -1,4 +1,3 @@
-using System.Numerics;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Testing;
 
@@ -8,29 +7,26 @@ namespace Venus.ChainSync.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterHeadRaceTests
 {
-    [Fact(Skip = "Engine race (Syncer.ApplyAsync): the head is read, weighed and set without serialisation, so a sync " +
-        "that read the head before a concurrent sync moved it to a heavier tipset sets its own lighter tipset over it. " +
-        "The node then stays on the lighter head: the heavier target is complete and its re-announcement is refused as " +
-        "'already known with state'. Reproduced every run: the head ends on the lighter @1 tipset. Needs the " +
-        "read-compare-set to be atomic (per store or per syncer).")]
-    public async Task A_lighter_sync_that_read_the_head_before_a_heavier_one_moved_it_does_not_move_the_head_back()
+    // Sync A (lighter) is held after executing its tipset, until sync B (heavier) has moved the head and ended;
+    // then A goes on to its head decision. Without the syncer's head gate a lighter run that had read the head
+    // before B set it could write its lighter tipset over B's (SyncerConcurrencyTests forces that interleaving);
+    // here the end-to-end outcome is checked: the node ends on the heavier tipset and stays there.
+    [Fact]
+    public async Task A_lighter_sync_held_until_a_heavier_one_moved_the_head_does_not_move_the_head_back()
     {
         TipSetKey? lighterKey = null;
-        var lighterWeighing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lighterHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var heavierFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lighterFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new SyncTestClusterOptions
         {
-            // The follower's syncer, about to compare the lighter tipset with the head it has just read, waits there
-            // until the heavier sync has moved the head and ended.
-            WeigherFactory = (i, weigher) => i != 2 ? weigher : new HoldingWeigher(weigher, tipSet =>
+            // The follower's executor holds the lighter tipset's run until the heavier sync has ended.
+            ExecutorFactory = i => i != 2 ? new TestTipSetExecutor() : new TestTipSetExecutor(async (tipSet, ct) =>
             {
-                if (tipSet.Key != lighterKey || !lighterWeighing.TrySetResult())
+                if (tipSet.Key == lighterKey && lighterHeld.TrySetResult())
                 {
-                    return Task.CompletedTask;
+                    await heavierFinished.Task.WaitAsync(ct);
                 }
-
-                return heavierFinished.Task;
             }),
         };
         await using var cluster = SyncTestCluster.Create(3, seed: 8, options: options);
@@ -58,22 +54,12 @@ public sealed class ClusterHeadRaceTests
         follower.Dispatcher.SetConcurrent(2);
 
         cluster.Connect(0, 2);
-        await lighterWeighing.Task.WaitAsync(TestGuard.Token());
+        await lighterHeld.Task.WaitAsync(TestGuard.Token());
         cluster.Connect(1, 2);
         await heavierFinished.Task.WaitAsync(TestGuard.Token());
         await lighterFinished.Task.WaitAsync(TestGuard.Token());
 
         Assert.Equal(2, follower.SyncReports.Count(r => r.Result.Kind == SyncOutcomeKind.Completed));
         Assert.Equal(heavier, await follower.GetHeadAsync());
-    }
-
-    /// <summary>Weighs as <c>inner</c> does, after awaiting <c>hold</c> for the tipset.</summary>
-    private sealed class HoldingWeigher(IChainWeigher inner, Func<TipSet, Task> hold) : IChainWeigher
-    {
-        public async ValueTask<BigInteger> WeightAsync(TipSet tipSet, CancellationToken cancellationToken)
-        {
-            await hold(tipSet).WaitAsync(cancellationToken);
-            return await inner.WeightAsync(tipSet, cancellationToken);
-        }
     }
 }
