@@ -12,7 +12,7 @@ public sealed partial class Syncer
     /// here, fills a one-slot channel with segments while this loop executes the previous one: segment k + 1 is
     /// fetched while segment k runs, and no more than one segment waits.
     /// </summary>
-    private async Task<SyncResult> ForwardAsync(SyncRun run, TipSet syncBase, CancellationToken cancellationToken)
+    private async Task<SyncResult> ForwardAsync(SyncRun run, TipSet syncBase, IReadOnlyList<TipSet> marks, CancellationToken cancellationToken)
     {
         TipSetState parentState = await _store.GetStateAsync(syncBase.Key, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The store lost the state of {syncBase}.");
@@ -27,7 +27,7 @@ public sealed partial class Syncer
         var segments = Channel.CreateBounded<FullTipSet[]>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         using var fetchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task fetching = FetchSegmentsAsync(run.Target, syncBase, segments.Writer, fetchCancellation.Token);
+        Task fetching = FetchSegmentsAsync(syncBase, marks, segments.Writer, fetchCancellation.Token);
 
         SyncResult? stop = null;
         Exception? fetchFault = null;
@@ -83,15 +83,18 @@ public sealed partial class Syncer
             : run.Failed("the forward walk ended short of the target");
     }
 
-    /// <summary>Fetches the messages of every tipset from just above the base to the target, a segment at a time, oldest first.</summary>
-    private async Task FetchSegmentsAsync(TipSet target, TipSet syncBase, ChannelWriter<FullTipSet[]> writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the messages of every tipset from just above the base to the target, a segment at a time, oldest
+    /// first, one chunk (from one mark down to the one below) at a time.
+    /// </summary>
+    private async Task FetchSegmentsAsync(TipSet syncBase, IReadOnlyList<TipSet> marks, ChannelWriter<FullTipSet[]> writer, CancellationToken cancellationToken)
     {
         try
         {
             TipSet done = syncBase;
-            while (done.Key != target.Key)
+            for (int mark = marks.Count - 1; mark >= 0; mark--)
             {
-                TipSet[] chunk = await LoadChunkAsync(target, done, cancellationToken).ConfigureAwait(false);
+                TipSet[] chunk = await LoadChunkAsync(marks[mark], done, cancellationToken).ConfigureAwait(false);
                 for (int start = 0; start < chunk.Length; start += _options.SegmentLength)
                 {
                     int length = Math.Min(_options.SegmentLength, chunk.Length - start);
@@ -178,32 +181,25 @@ public sealed partial class Syncer
     }
 
     /// <summary>
-    /// The lowest <see cref="SyncerOptions.HeaderWindow"/> tipsets above <paramref name="done"/> on the way to
-    /// <paramref name="target"/>, oldest first, found by walking back from the target through the store. Only that
-    /// many headers are held, whatever the span; the walk is repeated per chunk, trading store reads for memory.
+    /// The tipsets above <paramref name="done"/> up to and including <paramref name="upper"/> (a mark, at most
+    /// <see cref="SyncerOptions.HeaderWindow"/> above it), oldest first, walking down from the mark through the store.
     /// </summary>
-    private async Task<TipSet[]> LoadChunkAsync(TipSet target, TipSet done, CancellationToken cancellationToken)
+    private async Task<TipSet[]> LoadChunkAsync(TipSet upper, TipSet done, CancellationToken cancellationToken)
     {
-        var lowest = new Queue<TipSet>(Math.Min(_options.HeaderWindow, 1024));
-        TipSet cursor = target;
+        var chunk = new List<TipSet>(Math.Min(_options.HeaderWindow, 1024));
+        TipSet cursor = upper;
         while (cursor.Key != done.Key)
         {
-            if (cursor.Height <= done.Height)
+            if (cursor.Height <= done.Height || chunk.Count == _options.HeaderWindow)
             {
-                throw new InvalidOperationException($"The chain of {target} does not pass through {done}.");
+                throw new InvalidOperationException($"The chain of {upper} does not pass through {done} within a window.");
             }
 
-            lowest.Enqueue(cursor);
-            if (lowest.Count > _options.HeaderWindow)
-            {
-                lowest.Dequeue();
-            }
-
+            chunk.Add(cursor);
             cursor = await ParentFromStoreAsync(cursor, cancellationToken).ConfigureAwait(false);
         }
 
-        TipSet[] chunk = [.. lowest];
-        Array.Reverse(chunk);
-        return chunk;
+        chunk.Reverse();
+        return [.. chunk];
     }
 }

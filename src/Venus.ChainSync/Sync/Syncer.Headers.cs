@@ -21,6 +21,12 @@ public sealed partial class Syncer
         TipSet cursor = run.Target;
         long fetched = 0;
 
+        // Every HeaderWindow-th tipset from the target down (target first): the forward walk loads each chunk by
+        // walking down from one mark to the next, so the chain is walked once more in all, not once per chunk
+        // (which made store reads grow with the square of the catch-up). One tipset per window is kept.
+        var marks = new List<TipSet>();
+        long steps = 0;
+
         // Tipsets of the incoming chain at or below our head's height: its side of the fork (lotus#5182, #5244).
         int theirSide = 0;
         while (true)
@@ -28,7 +34,12 @@ public sealed partial class Syncer
             if (await _store.GetStateAsync(cursor.Key, cancellationToken).ConfigureAwait(false) is not null)
             {
                 SyncerLog.HeadersLinked(_logger, run.Target, cursor, fetched);
-                return new HeaderWalk(cursor, null, theirSide);
+                return new HeaderWalk(cursor, null, theirSide, marks);
+            }
+
+            if (steps++ % _options.HeaderWindow == 0)
+            {
+                marks.Add(cursor);
             }
 
             if (FindBad(cursor) is { } bad)
@@ -94,7 +105,7 @@ public sealed partial class Syncer
             cursor = parent;
         }
 
-        static HeaderWalk Stop(SyncResult result) => new(null, result, 0);
+        static HeaderWalk Stop(SyncResult result) => new(null, result, 0, []);
     }
 
     /// <summary>

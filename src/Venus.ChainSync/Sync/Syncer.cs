@@ -15,8 +15,10 @@ namespace Venus.ChainSync;
 /// </summary>
 /// <remarks>
 /// <para><b>Memory.</b> Headers are persisted as each backward window arrives and walked back through the store,
-/// never held in a list that grows with the catch-up: at most <see cref="SyncerOptions.HeaderWindow"/> headers and
-/// three segments of full tipsets (one being fetched, one in the one-slot channel, one being executed) are held.</para>
+/// never held in a list that grows with the catch-up: at most <see cref="SyncerOptions.HeaderWindow"/> headers, three
+/// segments of full tipsets (one being fetched, one in the one-slot channel, one being executed), and one mark tipset
+/// per window (1/900 of the chain, so the forward walk reads each header from the store once rather than once per
+/// window) are held.</para>
 /// <para><b>Outcomes.</b> A bad chain or a bad peer is a <see cref="SyncResult"/>, never an exception. Only permanent
 /// failures are cached as bad (in <see cref="BadTipSetCache"/>): a bad block with everything known above it, linked to
 /// it as origin. A fork longer than <see cref="SyncerOptions.ForkLengthThreshold"/> or one that leaves the checkpoint
@@ -265,7 +267,7 @@ public sealed partial class Syncer : ISyncer
             }
         }
 
-        return await ForwardAsync(run, syncBase, cancellationToken).ConfigureAwait(false);
+        return await ForwardAsync(run, syncBase, walk.Marks, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether <paramref name="target"/> is the head, part of it, or an ancestor within the fork-length threshold.</summary>
@@ -312,5 +314,9 @@ public sealed partial class Syncer : ISyncer
     }
 
     /// <summary>Where the backward walk ended: a base with state, or a reason to stop.</summary>
-    private sealed record HeaderWalk(TipSet? Base, SyncResult? Stop, int TheirSide);
+    /// <param name="Base">The tipset with state the walk reached, or null when it stopped.</param>
+    /// <param name="Stop">Why the walk stopped, or null when it reached a base.</param>
+    /// <param name="TheirSide">Tipsets of the incoming chain at or below our head's height.</param>
+    /// <param name="Marks">Every <see cref="SyncerOptions.HeaderWindow"/>-th tipset from the target down, target first (see <see cref="FetchHeadersAsync"/>).</param>
+    private sealed record HeaderWalk(TipSet? Base, SyncResult? Stop, int TheirSide, IReadOnlyList<TipSet> Marks);
 }
