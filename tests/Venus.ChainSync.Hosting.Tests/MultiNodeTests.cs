@@ -38,6 +38,15 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await follower.WaitForHeadAsync(history[^1]);
 
         Assert.Equal(200, executed.GetMeasurementSnapshot().EvaluateAsCounter());
+
+        // The head reaches the target before the dispatcher records the run as finished.
+        CancellationToken guard = TestGuard.Token();
+        while (follower.Api.SyncState() is not [{ Stage: SyncStage.Complete }])
+        {
+            guard.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+
         SyncStateEntry done = Assert.Single(follower.Api.SyncState());
         Assert.Equal(SyncStage.Complete, done.Stage);
         Assert.Equal(history[^1], done.Target);
@@ -54,6 +63,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
             await follower.WaitForHeadAsync(tip);
         }
 
+        // The worker counts a block once the dispatcher has taken it, which can be after the sync it set off ended.
+        await gossip.WaitForMeasurementsAsync(5, TestGuard.Token());
         Assert.Equal(5, gossip.GetMeasurementSnapshot().Count(m => (string?)m.Tags["result"] == GossipResults.Accepted));
         Assert.Equal(205, executed.GetMeasurementSnapshot().EvaluateAsCounter());
     }
