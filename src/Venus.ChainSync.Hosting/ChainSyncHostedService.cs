@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Hello;
@@ -39,7 +40,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         CheckPorts(services);
         _ = services.GetRequiredService<IOptions<ChainSyncOptions>>().Value;
         var parts = new Parts(services);
-        ILogger logger = services.GetRequiredService<ILogger<ChainSyncHostedService>>();
+        ILogger logger = services.GetService<ILogger<ChainSyncHostedService>>() ?? NullLogger<ChainSyncHostedService>.Instance;
         _logger = logger;
 
         if (parts.HelloSource is StoreHelloChainSource source)

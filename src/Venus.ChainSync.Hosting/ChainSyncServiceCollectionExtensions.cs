@@ -41,7 +41,6 @@ public static class ChainSyncServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChainSyncOptions>, ChainSyncOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
 
         services.TryAddSingleton(sp => new ExchangeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new SyncMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -53,7 +52,7 @@ public static class ChainSyncServiceCollectionExtensions
         services.TryAddSingleton(sp => new ChainExchangeClient(
             sp.GetRequiredService<IStreamHost>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ChainExchangeClient>>(),
+            Log<ChainExchangeClient>(sp),
             Options(sp).ExchangeClient,
             sp.GetRequiredService<ExchangeMetrics>()));
         services.TryAddSingleton<IChainExchange>(sp => sp.GetRequiredService<ChainExchangeClient>());
@@ -62,7 +61,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<IBlockstore>(),
             Options(sp).ExchangeServer,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ChainExchangeServer>>(),
+            Log<ChainExchangeServer>(sp),
             sp.GetRequiredService<ExchangeMetrics>()));
         services.TryAddSingleton<IHelloChainSource>(sp => new StoreHelloChainSource(sp.GetRequiredService<IChainStore>(), sp.GetRequiredService<IChainWeigher>()));
         services.TryAddSingleton(sp => new HelloService(
@@ -71,7 +70,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<IHelloChainSource>(),
             sp.GetRequiredService<ExchangeMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<HelloService>>(),
+            Log<HelloService>(sp),
             Options(sp).Hello));
 
         services.TryAddSingleton(sp => new Syncer(
@@ -83,7 +82,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<BadTipSetCache>(),
             Options(sp).Syncer,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Syncer>>(),
+            Log<Syncer>(sp),
             sp.GetRequiredService<SyncMetrics>()));
         services.TryAddSingleton<ISyncer>(sp => sp.GetRequiredService<Syncer>());
         services.TryAddSingleton(sp => new Dispatcher(
@@ -91,7 +90,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<ISyncer>(),
             sp.GetRequiredService<IChainStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Dispatcher>>(),
+            Log<Dispatcher>(sp),
             Options(sp).Dispatcher,
             sp.GetRequiredService<SyncMetrics>()));
         services.TryAddSingleton(sp => new BlockGossip(
@@ -103,7 +102,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<Dispatcher>(),
             Options(sp),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<BlockGossip>>(),
+            Log<BlockGossip>(sp),
             sp.GetRequiredService<GossipMetrics>()));
         services.TryAddSingleton<ISyncApi>(sp => new SyncApi(
             sp.GetRequiredService<Dispatcher>(),
@@ -121,6 +120,12 @@ public static class ChainSyncServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ChainSyncHostedService>());
         return services;
     }
+
+    /// <summary>
+    /// The host's logger when it registered logging, else none. Not registered as a fallback, because a host that
+    /// calls <c>AddLogging()</c> after <c>AddChainSync()</c> would then silently keep the fallback (both use TryAdd).
+    /// </summary>
+    private static ILogger<T> Log<T>(IServiceProvider services) => services.GetService<ILogger<T>>() ?? NullLogger<T>.Instance;
 
     private static ChainSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ChainSyncOptions>>().Value;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Hosting;
@@ -40,6 +41,23 @@ public sealed class AddChainSyncTests
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.Same(mine, provider.GetRequiredService<IBlockValidator>());
+    }
+
+    [Fact]
+    public async Task Logging_added_after_it_still_receives_its_events()
+    {
+        await using var network = new InMemoryNetwork();
+        ServiceCollection services = NodeServices(network.CreateHost("node"));
+        services.AddFakeLogging();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        IHostedService hosted = provider.GetServices<IHostedService>().Single();
+
+        await hosted.StartAsync(TestGuard.Token());
+        await hosted.StopAsync(TestGuard.Token());
+
+        IReadOnlyList<FakeLogRecord> records = provider.GetFakeLogCollector().GetSnapshot();
+        Assert.Contains(records, r => r.Id.Name == "ChainSyncStarted");
+        Assert.Contains(records, r => r.Id.Name == "ChainSyncStopped");
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await using HostedNode follower = HostedNode.Create(_network, "follower", _genesis, _chain.GenesisState);
         using var executed = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.tipsets.executed");
         using var gossip = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.gossip.blocks");
+        using var requests = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.exchange.requests");
+        using var height = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.head.height");
         await producer.StartAsync();
         await follower.StartAsync();
 
@@ -38,6 +40,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await follower.WaitForHeadAsync(history[^1]);
 
         Assert.Equal(200, executed.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(history[^1].Height, height.LastMeasurement!.Value);
+        Assert.Contains(requests.GetMeasurementSnapshot(), m => (string?)m.Tags["direction"] == "outbound" && (string?)m.Tags["status"] == "ok");
 
         // The head reaches the target before the dispatcher records the run as finished.
         CancellationToken guard = TestGuard.Token();
