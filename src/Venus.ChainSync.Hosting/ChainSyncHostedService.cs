@@ -49,7 +49,17 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         }
 
         parts.Server.Start();
-        await parts.Hello.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await parts.Hello.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Leave nothing half started: the host may retry, or exit, either way without a serving server.
+            await parts.Server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         _helloLoop = Task.Run(() => ForwardGreetedHeadsAsync(parts, logger, _stop.Token), CancellationToken.None);
         _gossipLoop = Task.Run(() => parts.Gossip.RunAsync(_stop.Token), CancellationToken.None);
         parts.Dispatcher.Start();
@@ -67,8 +77,8 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         _parts = null;
         await parts.Dispatcher.StopAsync(cancellationToken).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        await AwaitEndedAsync(_gossipLoop).ConfigureAwait(false);
-        await AwaitEndedAsync(_helloLoop).ConfigureAwait(false);
+        await AwaitEndedAsync(_gossipLoop, _logger).ConfigureAwait(false);
+        await AwaitEndedAsync(_helloLoop, _logger).ConfigureAwait(false);
         await parts.Hello.StopAsync(cancellationToken).ConfigureAwait(false);
         await parts.Server.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_logger is not null)
@@ -121,7 +131,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         }
     }
 
-    private static async Task AwaitEndedAsync(Task loop)
+    private static async Task AwaitEndedAsync(Task loop, ILogger? logger)
     {
         try
         {
@@ -130,6 +140,15 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         catch (OperationCanceledException)
         {
             // The loop was stopped.
+        }
+#pragma warning disable CA1031 // A loop that failed earlier is reported; stopping the rest goes on.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            if (logger is not null)
+            {
+                HostingLog.LoopFailed(logger, e);
+            }
         }
     }
 

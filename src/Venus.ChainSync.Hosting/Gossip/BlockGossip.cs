@@ -82,8 +82,18 @@ internal sealed partial class BlockGossip
     /// <summary>Runs the receive loop and the workers until <paramref name="stop"/> is cancelled; returns when all have ended.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        TipSet genesis = await _store.GetGenesisAsync(stop).ConfigureAwait(false);
-        _genesisTimestamp = (long)genesis.MinTimestamp;
+        try
+        {
+            TipSet genesis = await _store.GetGenesisAsync(stop).ConfigureAwait(false);
+            _genesisTimestamp = (long)genesis.MinTimestamp;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            // Without the genesis time no block can be placed on the clock; say so now, not at stop.
+            _logger.SubscriptionEnded(Topic, e);
+            return;
+        }
+
         _logger.Started(Topic, _options.Workers);
         Task[] workers = [.. Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop), CancellationToken.None))];
         try
