@@ -15,7 +15,8 @@ namespace Venus.ChainSync.Benchmarks;
 /// so that a noisy neighbour shows up as spread in the table instead of moving one long sample. <c>--quick</c>
 /// swaps it for BenchmarkDotNet's ShortRun (3 warm-up and 3 measured iterations), to check that everything runs.
 /// A <c>--job</c> given on the command line (for example <c>--job short</c>) replaces both.
-/// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet.
+/// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet, and
+/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>.
 /// </remarks>
 public static class Program
 {
@@ -26,6 +27,11 @@ public static class Program
         if (args.Length > 0 && string.Equals(args[0], "catchup", StringComparison.Ordinal))
         {
             return await CatchUpConsole.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && string.Equals(args[0], "gossip-flood", StringComparison.Ordinal))
+        {
+            return await GossipFloodConsole.RunAsync(args[1..]);
         }
 
         bool quick = args.Contains(QuickOption, StringComparer.Ordinal);
