@@ -22,7 +22,11 @@ public sealed class SyncerOverExchangeTests : IAsyncLifetime
         InMemoryHost clientHost = _network.CreateHost("client");
         _server = new ChainExchangeServer(serverHost, _served, logger: NullLogger<ChainExchangeServer>.Instance);
         _server.Start();
-        _client = new ChainExchangeClient(clientHost, TimeProvider.System, NullLogger<ChainExchangeClient>.Instance, random: new Random(3));
+        // A fake clock that stands still: every peer's measured latency is zero, so the ranking depends only on
+        // failures and the seeded shuffle, not on how busy the machine is (on the real clock the hostile peer was
+        // sometimes never asked when other tests loaded the CPU). The in-memory peers answer at once, so no
+        // deadline needs the clock to move.
+        _client = new ChainExchangeClient(clientHost, new FakeTimeProvider(), NullLogger<ChainExchangeClient>.Instance, random: new Random(3));
         _client.AddPeer(serverHost.LocalPeer);
         return Task.CompletedTask;
     }
