@@ -43,7 +43,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         ILogger logger = services.GetService<ILogger<ChainSyncHostedService>>() ?? NullLogger<ChainSyncHostedService>.Instance;
         _logger = logger;
 
-        if (parts.HelloSource is StoreHelloChainSource source)
+        if (parts.HelloSource is ChainStoreHelloSource { HasGenesis: false } source)
         {
             await source.LoadGenesisAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -63,7 +63,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             Log<ChainExchangeServer>(sp),
             sp.GetRequiredService<ExchangeMetrics>()));
-        services.TryAddSingleton<IHelloChainSource>(sp => new StoreHelloChainSource(sp.GetRequiredService<IChainStore>(), sp.GetRequiredService<IChainWeigher>()));
+        services.TryAddSingleton<IHelloChainSource>(sp => new ChainStoreHelloSource(sp.GetRequiredService<IChainStore>(), sp.GetRequiredService<IChainWeigher>()));
         services.TryAddSingleton(sp => new HelloService(
             sp.GetRequiredService<IStreamHost>(),
             sp.GetRequiredService<IChainExchange>(),

@@ -43,7 +43,7 @@ public sealed class SyncTestNode
         Syncer = new Syncer(Store, Exchange, SyntacticBlockValidator.Instance, Executor, weigher, BadTipSets, options.Syncer, time, logs.CreateLogger<Syncer>());
         Tracker = new TargetTracker(time, options.TargetTracker ?? new TargetTrackerOptions());
         Dispatcher = new Dispatcher(Tracker, Syncer, Store, time, logs.CreateLogger<Dispatcher>(), options.Dispatcher ?? new DispatcherOptions());
-        Hello = new HelloService(Host, Exchange, new HelloChainStoreSource(Store, weigher, genesis), metrics, time, logs.CreateLogger<HelloService>(), options.Hello);
+        Hello = new HelloService(Host, Exchange, new ChainStoreHelloSource(Store, weigher, genesis), metrics, time, logs.CreateLogger<HelloService>(), options.Hello);
         Dispatcher.SyncFinished += (_, e) => _finished.Enqueue(e);
     }
 
