@@ -60,6 +60,9 @@ internal static class DemoWatch
         {
             // Whichever first: the next refresh, or the run's end (so a short run is not held up by the refresh).
             await Task.WhenAny(run, ticks.WaitForNextTickAsync(cancellationToken).AsTask()).ConfigureAwait(false);
+
+            // Cancelled: stop showing at once rather than spin on a cancelled wait until the run notices too.
+            cancellationToken.ThrowIfCancellationRequested();
             if (!run.IsCompleted)
             {
                 await show().ConfigureAwait(false);
