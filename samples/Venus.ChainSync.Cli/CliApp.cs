@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Venus.ChainSync.Cli.Demo;
 using Venus.ChainSync.Cli.Inspect;
 
 namespace Venus.ChainSync.Cli;
@@ -14,6 +15,7 @@ internal static class CliApp
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("Filecoin chain-sync tools built on Venus.ChainSync.");
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         return root;
     }

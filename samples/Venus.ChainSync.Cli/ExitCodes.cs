@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>The command ran and everything it checked was sound.</summary>
     public const int Success = 0;
 
-    /// <summary>The command ran and found at least one object that failed its checks.</summary>
+    /// <summary>The command ran and failed: <c>inspect</c> found an object that failed its checks, <c>demo</c> did not converge in time.</summary>
     public const int Failed = 1;
 
     /// <summary>The command line was wrong, or the input could not be opened or read (missing file, not a CAR).</summary>

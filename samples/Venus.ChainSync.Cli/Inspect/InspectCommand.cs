@@ -4,6 +4,9 @@ using Venus.ChainSync.Primitives.Car;
 
 namespace Venus.ChainSync.Cli.Inspect;
 
+// Inside the namespace: the Venus.ChainSync.Network namespace (from the hosting references) would otherwise win the lookup.
+using Network = Venus.ChainSync.Primitives.Network;
+
 /// <summary>
 /// <c>inspect &lt;file.car | file.car.zst&gt; [--json] [--network mainnet|testnet]</c>: loads a CAR, walks it as a
 /// chain from its roots (<see cref="ChainWalker"/>) and reports every object reached.

@@ -7,6 +7,9 @@ using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync.Cli.Inspect;
 
+// Inside the namespace: the Venus.ChainSync.Network namespace (from the hosting references) would otherwise win the lookup.
+using Network = Venus.ChainSync.Primitives.Network;
+
 /// <summary>
 /// The <c>--json</c> output: one compact JSON object per line, one per reached object in walk order, then one
 /// <c>{"summary": {…}}</c> line.

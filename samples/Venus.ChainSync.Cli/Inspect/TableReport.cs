@@ -4,6 +4,9 @@ using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync.Cli.Inspect;
 
+// Inside the namespace: the Venus.ChainSync.Network namespace (from the hosting references) would otherwise win the lookup.
+using Network = Venus.ChainSync.Primitives.Network;
+
 /// <summary>
 /// The default output: one row per reached object in walk order, in aligned plain-text columns
 /// (<c>KIND</c>, <c>CID</c>, <c>DETAILS</c>), then a few summary lines.
