@@ -70,7 +70,7 @@ public interface ISyncApi
 /// <param name="Base">The head the sync started from, if it started.</param>
 /// <param name="Target">The head it syncs to.</param>
 /// <param name="Stage">What it is doing.</param>
-/// <param name="Height">The height of the latest tipset with state on the way (0 before the sync starts).</param>
+/// <param name="Height">The height of the latest tipset with state on the way, at most the target's (0 before the sync starts).</param>
 /// <param name="Start">When it started.</param>
 /// <param name="End">When it ended.</param>
 /// <param name="Message">The error, for a failed sync.</param>

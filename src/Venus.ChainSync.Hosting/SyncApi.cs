@@ -120,6 +120,8 @@ internal sealed partial class SyncApi : ISyncApi
         return head.Height >= epoch - _options.SyncedWithinEpochs;
     }
 
+    // Capped at the target: a target the head had already passed starts from that head and is refused at once, and
+    // showing the head's height for it would read as if the sync had gone beyond its own target.
     private static SyncStateEntry ToEntry(Target target) =>
-        new(target.Id, target.Base, target.Head, target.Stage, target.Current?.Height ?? 0, target.Start, target.End, target.Error);
+        new(target.Id, target.Base, target.Head, target.Stage, Math.Min(target.Current?.Height ?? 0, target.Head.Height), target.Start, target.End, target.Error);
 }
