@@ -66,12 +66,14 @@ public sealed class SyncerOverExchangeTests : IAsyncLifetime
         Assert.Equal(hostile.PeerId, _client.Tracker.Ranked()[^1]);
     }
 
-    [Fact]
-    public async Task A_thousand_tipsets_with_messages_null_rounds_and_wide_tipsets_sync_over_the_exchange()
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(5_000)]
+    public async Task Tipsets_with_messages_null_rounds_and_wide_tipsets_sync_from_one_peer_over_the_exchange(int length)
     {
         var chain = new ChainBuilder(_served, seed: 5);
         TipSet genesis = chain.Genesis();
-        IReadOnlyList<TipSet> built = chain.AddChain(genesis, 1_000, i => new TipSetSpec(
+        IReadOnlyList<TipSet> built = chain.AddChain(genesis, length, i => new TipSetSpec(
             Blocks: 1 + (i % 4), BlsMessages: i % 3, SecpMessages: i % 2, SharedMessages: i % 7 == 0 ? 1 : 0, NullRoundsBefore: i % 89 == 3 ? 1 : 0));
         var store = new InMemoryChainStore(genesis, chain.GenesisState);
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero));
