@@ -105,7 +105,7 @@ public sealed partial class Syncer
                     }
 
                     IReadOnlyList<FullTipSet> full = await LoadSegmentAsync(headFirst, cancellationToken).ConfigureAwait(false)
-                        ?? CheckMessageRoots(await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false));
+                        ?? await FetchMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
                     if (full.Count != length)
                     {
                         throw new Exchange.ExchangeFailedException("the exchange returned messages for another segment");
@@ -136,11 +136,19 @@ public sealed partial class Syncer
         }
     }
 
+    /// <summary>The segment's messages from the exchange, checked against their roots unless the exchange does that itself.</summary>
+    private async Task<IReadOnlyList<FullTipSet>> FetchMessagesAsync(TipSet[] headFirst, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<FullTipSet> fetched = await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
+        return _exchange.VerifiesMessageRoots ? fetched : CheckMessageRoots(fetched);
+    }
+
     /// <summary>
     /// Refuses messages that do not match their block's message root. The fault is the sender's, not the block's (the
     /// header may be sound and its true messages elsewhere), so it fails the sync like any bad answer and marks
-    /// nothing bad, as Lotus does when it zips fetched messages to their headers. The built-in exchange client checks
-    /// this already; the syncer checks again because <see cref="Exchange.IChainExchange"/> is a port a host may replace.
+    /// nothing bad, as Lotus does when it zips fetched messages to their headers. Skipped when the exchange says it
+    /// checks them itself (<see cref="Exchange.IChainExchange.VerifiesMessageRoots"/>, true of the built-in client):
+    /// the port may be a host's own, so the syncer does not take the contract on trust.
     /// Runs in the fetch task, so it overlaps execution.
     /// </summary>
     private static IReadOnlyList<FullTipSet> CheckMessageRoots(IReadOnlyList<FullTipSet> fetched)
