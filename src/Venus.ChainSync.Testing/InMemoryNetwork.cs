@@ -91,11 +91,12 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
     }
 
     /// <summary>
-    /// Disconnects two hosts (both see a disconnection event). Streams between them are left open; a partition is
-    /// the way to cut them.
+    /// Disconnects two hosts (both see a disconnection event) and resets every stream between them, as closing a
+    /// libp2p connection resets the streams multiplexed on it. Unlike a partition, they may connect again at once.
     /// </summary>
     public void Disconnect(PeerId a, PeerId b)
     {
+        List<StreamPair> cut;
         lock (_gate)
         {
             if (_hosts.TryGetValue(a, out InMemoryHost? hostA))
@@ -107,6 +108,15 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
             {
                 hostB.RemoveConnection(a);
             }
+
+            cut = [.. _streams.Where(stream => stream.Joins(a, b))];
+        }
+
+        // Outside the lock, as for partitions: a relay takes its own lock.
+        var closed = new IOException($"the connection between {a} and {b} was closed");
+        foreach (StreamPair stream in cut)
+        {
+            stream.Abort(closed);
         }
     }
 
