@@ -21,50 +21,22 @@ public sealed partial class Syncer
             }
         }
 
-        string? permanent = null;
-        string tag = string.Empty;
-        Cid culprit = default;
-        ulong expected = parent.MinTimestamp + ((ulong)_options.BlockDelay.TotalSeconds * (ulong)(tipSet.Height - parent.Height));
-        foreach (FullBlock block in tipSet.Blocks)
+        // Every block is judged, not only up to the first bad one: each block bad in itself is cached in its own right
+        // (it may turn up again in another tipset), as Lotus marks each block that fails validation.
+        List<BlockFault> faults = CheckRules(parent, parentState, tipSet);
+        if (faults.Count == 0)
         {
-            int messages = block.BlsMessages.Length + block.SecpkMessages.Length;
-            if (messages > _options.MaxMessagesPerBlock)
+            (faults, string? notNow) = await ValidateAllAsync(tipSet, parent, cancellationToken).ConfigureAwait(false);
+            if (notNow is not null)
             {
-                (permanent, tag, culprit) = ($"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", BadTipSetReasons.MessageLimit, block.Cid);
-            }
-            else if (block.Header.Timestamp != expected)
-            {
-                (permanent, tag, culprit) = ($"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", BadTipSetReasons.Timestamp, block.Cid);
-            }
-            else if (block.Header.ParentStateRoot != parentState.StateRoot || block.Header.ParentMessageReceipts != parentState.ReceiptsRoot)
-            {
-                (permanent, tag, culprit) = ($"block {block.Cid} names a parent state or receipts root other than its parent produced", BadTipSetReasons.ParentState, block.Cid);
-            }
-
-            if (permanent is not null)
-            {
-                await MarkBadAsync(run, tipSet.TipSet, culprit, permanent, tag, cancellationToken).ConfigureAwait(false);
-                return (run.Invalid(permanent), default);
+                return (run.Failed(notNow), default);
             }
         }
 
-        BlockValidation[] verdicts = await Task.WhenAll(tipSet.Blocks.Select(b => ValidateBlockAsync(b, parent, cancellationToken))).ConfigureAwait(false);
-        for (int i = 0; i < verdicts.Length; i++)
+        if (faults.Count > 0)
         {
-            if (!verdicts[i].IsValid && verdicts[i].IsPermanent)
-            {
-                string reason = $"block {tipSet.Blocks[i].Cid} is invalid: {verdicts[i].Reason}";
-                await MarkBadAsync(run, tipSet.TipSet, tipSet.Blocks[i].Cid, reason, BadTipSetReasons.Validator, cancellationToken).ConfigureAwait(false);
-                return (run.Invalid(reason), default);
-            }
-        }
-
-        for (int i = 0; i < verdicts.Length; i++)
-        {
-            if (!verdicts[i].IsValid)
-            {
-                return (run.Failed($"block {tipSet.Blocks[i].Cid} cannot be validated now: {verdicts[i].Reason}"), default);
-            }
+            await MarkBadAsync(run, tipSet.TipSet, faults, cancellationToken).ConfigureAwait(false);
+            return (run.Invalid(faults[0].Reason), default);
         }
 
         TipSetState state;
@@ -117,6 +89,56 @@ public sealed partial class Syncer
         }
     }
 
+    /// <summary>The engine's own rules for each block: the message limit, the exact timestamp, the parent roots.</summary>
+    private List<BlockFault> CheckRules(TipSet parent, TipSetState parentState, FullTipSet tipSet)
+    {
+        var faults = new List<BlockFault>();
+        ulong expected = parent.MinTimestamp + ((ulong)_options.BlockDelay.TotalSeconds * (ulong)(tipSet.Height - parent.Height));
+        foreach (FullBlock block in tipSet.Blocks)
+        {
+            int messages = block.BlsMessages.Length + block.SecpkMessages.Length;
+            if (messages > _options.MaxMessagesPerBlock)
+            {
+                faults.Add(new(block.Cid, $"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", BadTipSetReasons.MessageLimit));
+            }
+            else if (block.Header.Timestamp != expected)
+            {
+                faults.Add(new(block.Cid, $"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", BadTipSetReasons.Timestamp));
+            }
+            else if (block.Header.ParentStateRoot != parentState.StateRoot || block.Header.ParentMessageReceipts != parentState.ReceiptsRoot)
+            {
+                faults.Add(new(block.Cid, $"block {block.Cid} names a parent state or receipts root other than its parent produced", BadTipSetReasons.ParentState));
+            }
+        }
+
+        return faults;
+    }
+
+    /// <summary>
+    /// The host validator's verdicts on every block, in parallel: the permanent failures, or — only when there is none
+    /// — why a block cannot be judged now.
+    /// </summary>
+    private async Task<(List<BlockFault> Faults, string? NotNow)> ValidateAllAsync(FullTipSet tipSet, TipSet parent, CancellationToken cancellationToken)
+    {
+        BlockValidation[] verdicts = await Task.WhenAll(tipSet.Blocks.Select(b => ValidateBlockAsync(b, parent, cancellationToken))).ConfigureAwait(false);
+        var faults = new List<BlockFault>();
+        string? notNow = null;
+        for (int i = 0; i < verdicts.Length; i++)
+        {
+            Cid block = tipSet.Blocks[i].Cid;
+            if (!verdicts[i].IsValid && verdicts[i].IsPermanent)
+            {
+                faults.Add(new(block, $"block {block} is invalid: {verdicts[i].Reason}", BadTipSetReasons.Validator));
+            }
+            else if (!verdicts[i].IsValid)
+            {
+                notNow ??= $"block {block} cannot be validated now: {verdicts[i].Reason}";
+            }
+        }
+
+        return faults.Count > 0 ? (faults, null) : (faults, notNow);
+    }
+
     /// <summary>The validator's verdict; its exception is a temporary failure (the port's contract).</summary>
     private async Task<BlockValidation> ValidateBlockAsync(FullBlock block, TipSet parent, CancellationToken cancellationToken)
     {
@@ -129,4 +151,7 @@ public sealed partial class Syncer
             return BlockValidation.Temporary($"the validator failed: {e.Message}");
         }
     }
+
+    /// <summary>One block found bad in itself: which, why, and the reason tag for the metrics.</summary>
+    private readonly record struct BlockFault(Cid Block, string Reason, string Tag);
 }

@@ -219,12 +219,19 @@ public sealed partial class Syncer
         }
     }
 
-    /// <summary>Marks one block bad in itself and everything known above it linked to it.</summary>
-    private async ValueTask MarkBadAsync(SyncRun run, TipSet tipSet, Cid block, string reason, string reasonTag, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks each faulty block of <paramref name="tipSet"/> bad in itself, and everything known above it linked to the
+    /// first of them. Counted once: one finding per tipset, with the first fault's reason.
+    /// </summary>
+    private async ValueTask MarkBadAsync(SyncRun run, TipSet tipSet, List<BlockFault> faults, CancellationToken cancellationToken)
     {
-        _bad.Mark(block, reason);
-        _metrics?.TipSetBad(reasonTag);
-        SyncerLog.MarkedBad(_logger, block, reason);
-        await MarkAboveAsync(run.Target, tipSet.Height, block, reason, cancellationToken).ConfigureAwait(false);
+        foreach (BlockFault fault in faults)
+        {
+            _bad.Mark(fault.Block, fault.Reason);
+            SyncerLog.MarkedBad(_logger, fault.Block, fault.Reason);
+        }
+
+        _metrics?.TipSetBad(faults[0].Tag);
+        await MarkAboveAsync(run.Target, tipSet.Height, faults[0].Block, faults[0].Reason, cancellationToken).ConfigureAwait(false);
     }
 }

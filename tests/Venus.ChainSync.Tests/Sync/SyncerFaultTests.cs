@@ -164,9 +164,10 @@ public sealed class SyncerFaultTests
         Assert.Equal(world.Chain["main"], await world.HeadAsync());
         Assert.Equal(world.Chain["main"], result.ReachedHead);
 
-        // The culprit is the first block (both are faulty; the syncer stops at the first).
+        // Both blocks are faulty, and each is cached as bad in itself; what is above links to the first.
         Cid culprit = bad.Blocks[0].Cid;
         Assert.Null(world.Bad.Check(culprit)!.Origin);
+        Assert.Null(world.Bad.Check(bad.Blocks[1].Cid)!.Origin);
         Assert.All(above, t => Assert.All(t.Blocks, b => Assert.Equal(culprit, world.Bad.Check(b.Cid)!.Origin)));
 
         int requests = world.Exchange.Requests;

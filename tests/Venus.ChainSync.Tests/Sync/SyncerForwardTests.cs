@@ -82,6 +82,28 @@ public sealed class SyncerForwardTests
     }
 
     [Fact]
+    public async Task Every_block_the_validator_finds_bad_for_good_is_cached_and_a_temporary_verdict_beside_them_changes_nothing()
+    {
+        IBlockValidator validator = Substitute.For<IBlockValidator>();
+        var world = new SyncerFixture(validator: validator);
+        IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 8, new TipSetSpec(Blocks: 3));
+        TipSet judged = chain[4];
+        validator.ValidateAsync(Arg.Any<FullBlock>(), Arg.Any<TipSet>(), Arg.Any<CancellationToken>())
+            .Returns(call => ((FullBlock)call[0]).Cid == judged.Blocks[0].Cid ? BlockValidation.Temporary("beacon not yet")
+                : ((FullBlock)call[0]).Header.Height == judged.Height ? BlockValidation.Permanent("bad ticket")
+                : BlockValidation.Valid);
+
+        SyncResult result = await world.SyncAsync(chain[^1]);
+
+        Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
+        Assert.Null(world.Bad.Check(judged.Blocks[0].Cid));
+        Assert.Null(world.Bad.Check(judged.Blocks[1].Cid)!.Origin);
+        Assert.Null(world.Bad.Check(judged.Blocks[2].Cid)!.Origin);
+        Assert.Equal(judged.Blocks[1].Cid, world.Bad.Check(chain[^1].Blocks[0].Cid)!.Origin);
+        Assert.Equal(chain[3], await world.HeadAsync());
+    }
+
+    [Fact]
     public async Task A_temporary_validator_verdict_or_a_validator_fault_fails_without_caching()
     {
         IBlockValidator validator = Substitute.For<IBlockValidator>();
