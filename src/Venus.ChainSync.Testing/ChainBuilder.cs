@@ -171,7 +171,7 @@ public sealed partial class ChainBuilder
 
             // Double mining: the last block is by the first block's miner; the tickets still differ, so the blocks do.
             int miner = spec.Fault is TipSetFault.DoubleMiningFault && b == spec.Blocks - 1 ? 0 : b;
-            BlockHeader header = BuildHeader(parent.Key, height, parentWeight, parentState, minerId: 1000 + (ulong)miner, meta.Cid, timestamp);
+            BlockHeader header = BuildHeader(parent.Key, height, parentWeight, parentState, minerId: spec.FirstMiner + (ulong)miner, meta.Cid, timestamp);
             blocks[b] = new FullBlock(header, bls, secp);
             served[b] = wrongMessageRoot ? WithExtraMessage(blocks[b]) : blocks[b];
         }

@@ -24,6 +24,16 @@ public sealed record TipSetSpec(int Blocks = 1, int BlsMessages = 0, int SecpMes
     /// </summary>
     public TipSetFault? Fault { get; init; }
 
+    /// <summary>
+    /// The ID address of the tipset's first miner (default 1000); block b is mined by <c>FirstMiner + b</c>. Give
+    /// sibling tipsets of different branches different ranges, or at one height on one parent they look like a miner
+    /// publishing two blocks (which the target tracker refuses to merge).
+    /// </summary>
+    public ulong FirstMiner { get; init; } = DefaultFirstMiner;
+
+    /// <summary>The default <see cref="FirstMiner"/>.</summary>
+    public const ulong DefaultFirstMiner = 1000;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Blocks, 1, nameof(Blocks));
@@ -32,6 +42,7 @@ public sealed record TipSetSpec(int Blocks = 1, int BlsMessages = 0, int SecpMes
         ArgumentOutOfRangeException.ThrowIfNegative(SecpMessages, nameof(SecpMessages));
         ArgumentOutOfRangeException.ThrowIfNegative(SharedMessages, nameof(SharedMessages));
         ArgumentOutOfRangeException.ThrowIfNegative(NullRoundsBefore, nameof(NullRoundsBefore));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(FirstMiner, ulong.MaxValue - MaxBlocks, nameof(FirstMiner));
 
         // A wrong message root carries one message more than the header commits to; that one counts too.
         int extra = Fault is TipSetFault.MessageRootFault ? 1 : 0;

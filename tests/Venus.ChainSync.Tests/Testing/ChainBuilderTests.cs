@@ -157,4 +157,18 @@ public sealed class ChainBuilderTests
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds((long)tip.MinTimestamp), builder.TimeOfHeight(tip.Height));
         Assert.Equal(Sync.SyncerFixture.TimeOfHeight(tip.Height), builder.TimeOfHeight(tip.Height));
     }
+
+    [Fact]
+    public void Siblings_given_different_miner_ranges_share_no_miner_and_the_default_range_starts_at_1000()
+    {
+        var builder = new ChainBuilder(new MemoryBlockstore(), seed: 4);
+        TipSet genesis = builder.Genesis();
+
+        TipSet left = builder.AddTipSet(genesis, new TipSetSpec(Blocks: 2));
+        TipSet right = builder.AddTipSet(genesis, new TipSetSpec(Blocks: 2) { FirstMiner = 2000 });
+
+        Assert.Equal([Address.NewId(1000), Address.NewId(1001)], left.Blocks.Select(b => b.Miner).OrderBy(m => m.ToString()));
+        Assert.Equal([Address.NewId(2000), Address.NewId(2001)], right.Blocks.Select(b => b.Miner).OrderBy(m => m.ToString()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddTipSet(genesis, new TipSetSpec { FirstMiner = ulong.MaxValue }));
+    }
 }
