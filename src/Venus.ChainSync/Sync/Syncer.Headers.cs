@@ -52,13 +52,12 @@ public sealed partial class Syncer
                 return Stop(run.Invalid(reason));
             }
 
-            if (DoubleMiner(cursor) is { } miner)
+            if (DoubleMining.FindSecondBlock(cursor.Blocks) is { } second)
             {
                 // Both blocks may each be valid, so neither is cached; every tipset above names this key as (an
                 // ancestor of) its parents, so those can never be valid and are cached, linked to the second block.
-                string reason = $"double mining: miner {miner} has two blocks in tipset {cursor.Key} at height {cursor.Height}";
-                Cid second = cursor.Blocks.Last(b => b.Miner == miner).Cid;
-                await MarkAboveAsync(run.Target, cursor.Height, second, reason, cancellationToken).ConfigureAwait(false);
+                string reason = $"double mining: miner {second.Miner} has two blocks in tipset {cursor.Key} at height {cursor.Height}";
+                await MarkAboveAsync(run.Target, cursor.Height, second.Cid, reason, cancellationToken).ConfigureAwait(false);
                 _metrics?.TipSetBad(BadTipSetReasons.DoubleMining);
                 return Stop(run.Invalid(reason));
             }
@@ -172,27 +171,6 @@ public sealed partial class Syncer
     private async ValueTask<TipSet> ParentFromStoreAsync(TipSet tipSet, CancellationToken cancellationToken) =>
         await _store.GetTipSetAsync(tipSet.Parents, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException($"The store lost the parent of {tipSet}, a tipset with state.");
-
-    /// <summary>
-    /// A miner with more than one block in <paramref name="tipSet"/>, if any: two blocks of one miner at one height
-    /// is a consensus fault (double-fork mining), so no tipset can hold both.
-    /// </summary>
-    private static Address? DoubleMiner(TipSet tipSet)
-    {
-        var blocks = tipSet.Blocks;
-        for (int i = 1; i < blocks.Length; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                if (blocks[i].Miner == blocks[j].Miner)
-                {
-                    return blocks[i].Miner;
-                }
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>The first bad block of <paramref name="tipSet"/>, if any.</summary>
     private BadTipSetEntry? FindBad(TipSet tipSet)

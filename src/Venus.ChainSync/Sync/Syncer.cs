@@ -278,24 +278,26 @@ public sealed partial class Syncer : ISyncer
             return true;
         }
 
-        TipSet? cursor = head;
-        for (int steps = 0; cursor is not null && cursor.Height > target.Height && steps < _options.ForkLengthThreshold; steps++)
-        {
-            cursor = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
-        }
-
+        TipSet? cursor = await WalkDownAsync(head, target.Height, _options.ForkLengthThreshold, cancellationToken).ConfigureAwait(false);
         return cursor is not null && cursor.Height == target.Height && Target.Contains(cursor, target);
     }
 
-    private async ValueTask<bool> DescendsFromAsync(TipSet tipSet, TipSet ancestor, CancellationToken cancellationToken)
+    private async ValueTask<bool> DescendsFromAsync(TipSet tipSet, TipSet ancestor, CancellationToken cancellationToken) =>
+        (await WalkDownAsync(tipSet, ancestor.Height, int.MaxValue, cancellationToken).ConfigureAwait(false))?.Key == ancestor.Key;
+
+    /// <summary>
+    /// Walks from <paramref name="from"/> through the store to the first tipset at or below <paramref name="height"/>,
+    /// taking at most <paramref name="maxSteps"/> steps; null when a parent is missing from the store.
+    /// </summary>
+    private async ValueTask<TipSet?> WalkDownAsync(TipSet from, long height, int maxSteps, CancellationToken cancellationToken)
     {
-        TipSet? cursor = tipSet;
-        while (cursor is not null && cursor.Height > ancestor.Height)
+        TipSet? cursor = from;
+        for (int steps = 0; cursor is not null && cursor.Height > height && steps < maxSteps; steps++)
         {
             cursor = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
         }
 
-        return cursor is not null && cursor.Key == ancestor.Key;
+        return cursor;
     }
 
     private async ValueTask<BigInteger> WeighAsync(TipSet tipSet, CancellationToken cancellationToken) =>

@@ -48,7 +48,7 @@ public sealed partial class TargetTracker
                 return Admission.Refused(AdmissionOutcome.RefusedLighter);
             }
 
-            if (HasDoubleMining(head.Blocks))
+            if (DoubleMining.FindSecondBlock(head.Blocks) is not null)
             {
                 return Admission.Refused(AdmissionOutcome.RefusedDoubleMining);
             }
@@ -76,7 +76,7 @@ public sealed partial class TargetTracker
             bool widened = blocks.Count > head.Blocks.Length;
             if (widened)
             {
-                if (HasDoubleMining(blocks))
+                if (DoubleMining.FindSecondBlock(blocks) is not null)
                 {
                     return Admission.Refused(AdmissionOutcome.RefusedDoubleMining);
                 }
@@ -123,23 +123,6 @@ public sealed partial class TargetTracker
             _buckets.Insert(at < 0 ? _buckets.Count : at, target);
             return new Admission(outcome, target, dropped.ToImmutable());
         }
-    }
-
-    private static bool HasDoubleMining(IReadOnlyList<BlockHeader> blocks)
-    {
-        // Tipsets hold a handful of blocks, so a pairwise check is cheaper than a set.
-        for (int n = 1; n < blocks.Count; n++)
-        {
-            for (int m = 0; m < n; m++)
-            {
-                if (blocks[m].Miner == blocks[n].Miner && blocks[m].Cid != blocks[n].Cid)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private bool AnyKnown(Func<Target, bool> predicate)
