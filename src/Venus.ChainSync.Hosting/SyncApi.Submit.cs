@@ -74,7 +74,7 @@ internal sealed partial class SyncApi
         return new SubmitResult(true, "synced and published");
     }
 
-    private string BlockTopic => $"/fil/blocks/{_options.NetworkName}";
+    private string BlockTopic => BlockGossip.TopicOf(_options.NetworkName);
 
     private async ValueTask<bool> IsExecutedAsync(BlockHeader header, CancellationToken cancellationToken) =>
         await _store.GetStateAsync(TipSetKey.Create(header.Cid), cancellationToken).ConfigureAwait(false) is not null;

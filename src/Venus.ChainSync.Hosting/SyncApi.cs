@@ -115,8 +115,7 @@ internal sealed partial class SyncApi : ISyncApi
     {
         TipSet genesis = await _store.GetGenesisAsync(cancellationToken).ConfigureAwait(false);
         TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
-        long elapsed = _time.GetUtcNow().ToUnixTimeSeconds() - (long)genesis.MinTimestamp;
-        long epoch = Math.Max(0, elapsed / (long)_options.Syncer.BlockDelay.TotalSeconds);
+        long epoch = ChainClock.EpochAt(_time.GetUtcNow(), (long)genesis.MinTimestamp, _options.Syncer.BlockDelay);
         return head.Height >= epoch - _options.SyncedWithinEpochs;
     }
 

@@ -107,9 +107,5 @@ internal sealed partial class BlockGossip
         return null;
     }
 
-    private long WallClockEpoch()
-    {
-        long seconds = _time.GetUtcNow().ToUnixTimeSeconds() - _genesisTimestamp;
-        return seconds <= 0 ? 0 : seconds / (long)_blockDelay.TotalSeconds;
-    }
+    private long WallClockEpoch() => ChainClock.EpochAt(_time.GetUtcNow(), _genesisTimestamp, _blockDelay);
 }

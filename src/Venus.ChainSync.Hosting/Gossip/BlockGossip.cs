@@ -13,8 +13,9 @@ namespace Venus.ChainSync.Hosting;
 /// it to <see cref="Dispatcher.SendGossipBlockAsync"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>Two stages.</b> The receive loop does only what is cheap and needs no I/O — ignore our own, bound and
-/// decode the payload, refuse too many messages, refuse heights outside [head − behind, now + ahead], drop repeats
+/// <para><b>Two stages.</b> The receive loop does only what is cheap and needs no network I/O (one read of the head
+/// from the store) — ignore our own, bound and decode the payload, refuse too many messages, check the message root
+/// over the listed CIDs, refuse heights outside [head − behind, now + ahead], drop repeats
 /// and a miner's second block at one height — then queues the block on a bounded channel. When the channel is
 /// full the oldest waiting block is dropped (and counted): the receive loop never waits, so a flood cannot stall
 /// gossip, and the newest blocks are the ones worth having. A fixed pool of workers takes blocks off the channel,
@@ -67,7 +68,7 @@ internal sealed partial class BlockGossip
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        Topic = $"/fil/blocks/{options.NetworkName}";
+        Topic = TopicOf(options.NetworkName);
 
         // Two heights' worth of blocks per kept epoch is far more than honest miners produce.
         _filter = new MinerEpochFilter(Math.Max(1024, _options.QueueCapacity * 4));
@@ -78,6 +79,9 @@ internal sealed partial class BlockGossip
 
     /// <summary>The topic blocks are read from.</summary>
     public string Topic { get; }
+
+    /// <summary>The block gossip topic of a network: <c>/fil/blocks/&lt;network&gt;</c>.</summary>
+    public static string TopicOf(string networkName) => $"/fil/blocks/{networkName}";
 
     /// <summary>Runs the receive loop and the workers until <paramref name="stop"/> is cancelled; returns when all have ended.</summary>
     public async Task RunAsync(CancellationToken stop)
