@@ -181,6 +181,26 @@ public sealed class InMemoryChainStore : IChainStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Records every tipset of <paramref name="chain"/> (oldest first) as executed, with the states
+    /// <paramref name="builder"/> gives them, and makes the last the head: a node that already has that chain. Its
+    /// headers and messages must be in <see cref="Blockstore"/> (they are when the store shares the builder's).
+    /// </summary>
+    public async ValueTask AdoptAsync(ChainBuilder builder, IReadOnlyList<TipSet> chain, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(chain);
+        foreach (TipSet tipSet in chain)
+        {
+            await SetStateAsync(tipSet.Key, builder.StateOf(tipSet), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (chain.Count > 0)
+        {
+            await SetHeadAsync(chain[^1], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc/>
     public ValueTask<TipSetKey?> GetCheckpointAsync(CancellationToken cancellationToken)
     {

@@ -31,13 +31,14 @@ public sealed partial class SyncTestCluster
             }
         }
 
+        var oldestFirst = new List<TipSet>(chain.Count);
         while (chain.TryPop(out FullTipSet? tipSet))
         {
             await CopyAsync(node, tipSet, cancellationToken).ConfigureAwait(false);
-            await node.Store.SetStateAsync(tipSet.Key, Builder.StateOf(tipSet.TipSet), cancellationToken).ConfigureAwait(false);
+            oldestFirst.Add(tipSet.TipSet);
         }
 
-        await node.Store.SetHeadAsync(head, cancellationToken).ConfigureAwait(false);
+        await node.Store.AdoptAsync(Builder, oldestFirst, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

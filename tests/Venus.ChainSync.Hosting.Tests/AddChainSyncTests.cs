@@ -155,13 +155,6 @@ public sealed class AddChainSyncTests
     private static void ConfigurePorts(IServiceCollection services, InMemoryHost host)
     {
         var chain = new ChainBuilder(new MemoryBlockstore(), seed: 1);
-        TipSet genesis = chain.Genesis();
-        var store = new InMemoryChainStore(genesis, chain.GenesisState);
-        services.AddSingleton<IChainStore>(store);
-        services.AddSingleton(store.Blockstore);
-        services.AddSingleton<ITipSetExecutor>(new TestTipSetExecutor());
-        services.AddSingleton<IChainWeigher>(new ParentWeightWeigher());
-        services.AddSingleton<IStreamHost>(host);
-        services.AddSingleton<IPubSub>(host);
+        services.AddInMemoryPorts(host, new InMemoryChainStore(chain.Genesis(), chain.GenesisState));
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
@@ -47,12 +46,7 @@ internal sealed class HostedNode : IAsyncDisposable
         InMemoryHost host = network.CreateHost(name);
         var store = new InMemoryChainStore(genesis, genesisState, blockstore);
         var collection = new ServiceCollection();
-        collection.AddSingleton<IChainStore>(store);
-        collection.AddSingleton(store.Blockstore);
-        collection.AddSingleton<ITipSetExecutor>(new TestTipSetExecutor());
-        collection.AddSingleton<IChainWeigher>(new ParentWeightWeigher());
-        collection.AddSingleton<IStreamHost>(host);
-        collection.AddSingleton<IPubSub>(host);
+        collection.AddInMemoryPorts(host, store);
         services?.Invoke(collection);
         collection.AddChainSync(o =>
         {
@@ -63,15 +57,7 @@ internal sealed class HostedNode : IAsyncDisposable
     }
 
     /// <summary>Marks every tipset of <paramref name="chain"/> (oldest first) executed with the builder's states and makes the last the head.</summary>
-    public async Task AdoptAsync(ChainBuilder builder, IReadOnlyList<TipSet> chain)
-    {
-        foreach (TipSet tipSet in chain)
-        {
-            await Store.SetStateAsync(tipSet.Key, builder.StateOf(tipSet), CancellationToken.None);
-        }
-
-        await Store.SetHeadAsync(chain[^1], CancellationToken.None);
-    }
+    public async Task AdoptAsync(ChainBuilder builder, IReadOnlyList<TipSet> chain) => await Store.AdoptAsync(builder, chain);
 
     public async Task StartAsync()
     {

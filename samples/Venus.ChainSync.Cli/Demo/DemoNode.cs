@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Venus.ChainSync.Hosting;
-using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
@@ -54,12 +53,7 @@ internal sealed class DemoNode : IAsyncDisposable
         InMemoryHost host = network.CreateHost(name);
         var store = new InMemoryChainStore(genesis, genesisState, blockstore);
         var services = new ServiceCollection();
-        services.AddSingleton<IChainStore>(store);
-        services.AddSingleton(store.Blockstore);
-        services.AddSingleton<ITipSetExecutor>(new TestTipSetExecutor());
-        services.AddSingleton<IChainWeigher>(new ParentWeightWeigher());
-        services.AddSingleton<IStreamHost>(host);
-        services.AddSingleton<IPubSub>(host);
+        services.AddInMemoryPorts(host, store);
         // TimeProvider.System comes with AddChainSync: the builder's timestamps (2020 on, 30 s an epoch) are all in
         // the past, so no block is "from the future" and every one is inside gossip's acceptance window.
         services.AddChainSync(o => o.NetworkName = NetworkName);
@@ -67,20 +61,8 @@ internal sealed class DemoNode : IAsyncDisposable
     }
 
     /// <summary>Marks every tipset of <paramref name="chain"/> (oldest first) executed with the builder's states and makes the last the head.</summary>
-    public async Task AdoptAsync(ChainBuilder builder, IReadOnlyList<TipSet> chain, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(chain);
-        foreach (TipSet tipSet in chain)
-        {
-            await Store.SetStateAsync(tipSet.Key, builder.StateOf(tipSet), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (chain.Count > 0)
-        {
-            await Store.SetHeadAsync(chain[^1], cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public ValueTask AdoptAsync(ChainBuilder builder, IReadOnlyList<TipSet> chain, CancellationToken cancellationToken) =>
+        Store.AdoptAsync(builder, chain, cancellationToken);
 
     /// <summary>Starts the node's hosted services (exchange server, hello, gossip intake, dispatcher).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
