@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using SimpleBase;
 
 namespace Venus.ChainSync.Network;
@@ -43,7 +44,8 @@ public readonly struct PeerId : IEquatable<PeerId>
     {
         if (!TryParse(text, out PeerId peer))
         {
-            throw new FormatException($"'{text}' is not a base58 peer id");
+            string shown = text is null ? "" : text.Length <= 80 ? text : text[..80] + "…";
+            throw new FormatException($"'{shown}' is not a base58 peer id");
         }
 
         return peer;
@@ -53,7 +55,9 @@ public readonly struct PeerId : IEquatable<PeerId>
     public static bool TryParse([NotNullWhen(true)] string? text, out PeerId peer)
     {
         peer = default;
-        if (string.IsNullOrEmpty(text) || text.Length > MaxLength * 2)
+        // Non-ASCII is refused before SimpleBase sees it: its base58 decoder indexes a 128-entry table with each
+        // character and would throw IndexOutOfRangeException.
+        if (string.IsNullOrEmpty(text) || text.Length > MaxLength * 2 || !Ascii.IsValid(text))
         {
             return false;
         }
