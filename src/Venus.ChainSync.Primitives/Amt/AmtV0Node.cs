@@ -166,7 +166,15 @@ public sealed class AmtV0Root
             throw new DagCborException($"AMT claims {Count} values, more than the {maxEntries} allowed", 0);
         }
 
-        var entries = new List<AmtEntry>((int)Count);
+        // Impossible counts fail at once; a possible one is still only a claim, so the list grows from what is read:
+        // sizing it from Count let a 10-byte root claiming 10 000 values allocate 240 KB before failing.
+        int indexBits = 3 * (Height + 1);
+        if (indexBits < 64 && Count > 1UL << indexBits)
+        {
+            throw new DagCborException($"AMT root of height {Height} claims {Count} values, more than it can hold", 0);
+        }
+
+        var entries = new List<AmtEntry>(Math.Min((int)Count, AmtV0.Width));
         await CollectAsync(Node, Height, 0, load, entries, maxEntries, cancellationToken).ConfigureAwait(false);
         if ((ulong)entries.Count != Count)
         {

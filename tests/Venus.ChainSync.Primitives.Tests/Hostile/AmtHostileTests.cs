@@ -1,3 +1,4 @@
+using Venus.ChainSync.Primitives.Tests.TestSupport;
 using Venus.ChainSync.Primitives.Amt;
 using Venus.ChainSync.Primitives.Cbor;
 
@@ -34,5 +35,23 @@ public class AmtHostileTests
             10,
             CancellationToken.None).AsTask());
         Assert.Equal(0, loads);
+    }
+
+    [Theory]
+    [InlineData("83001927108341008080")] // the fuzzing reproducer: height 0 (room for 8) claiming 10 000 values
+    [InlineData("8303190fa08341008080")] // height 3 (room for 4 096) claiming 4 000 values, holding none
+    public void A_claimed_count_costs_nothing_before_the_values_are_read(string rootHex)
+    {
+        AmtV0Root amt = AmtV0Root.Decode(Hex.Decode(rootHex));
+        ValueTask<ReadOnlyMemory<byte>?> NoBlocks(Cid cid, CancellationToken cancellationToken) => ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ValueTask<IReadOnlyList<AmtEntry>> collect = amt.CollectAsync(NoBlocks, 10_000, CancellationToken.None);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The loader completes synchronously, so the whole collection ran (and failed) on this thread.
+        Assert.True(collect.IsCompleted);
+        Assert.Throws<DagCborException>(() => collect.GetAwaiter().GetResult());
+        Assert.True(allocated < 4_096, $"{allocated} bytes allocated for a {rootHex.Length / 2}-byte root");
     }
 }
