@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace Venus.ChainSync.Primitives.Car;
 
@@ -16,8 +17,11 @@ namespace Venus.ChainSync.Primitives.Car;
 /// against <see cref="CarReaderOptions.MaxHeaderLength"/> or <see cref="CarReaderOptions.MaxSectionLength"/> before
 /// any byte of it is read; a section's bytes are gathered in pooled buffers and copied into the block's own array
 /// only once they have all arrived. So one read holds at most about twice the section limit, and a length the
-/// input does not back up costs only what actually arrived. A compressed input adds the zstd decoder, whose
-/// default window limit (2^27 bytes) bounds it. Each block gets a new array that the reader never touches again,
+/// input does not back up costs only what actually arrived. A compressed input adds the zstd decoder, whose window
+/// is capped by <see cref="CarReaderOptions.MaxZstdWindowLog"/> (8 MiB by default), and its output is held to
+/// <see cref="CarReaderOptions.MaxExpansionRatio"/> times the compressed bytes read (and to
+/// <see cref="CarReaderOptions.MaxDecompressedLength"/> when set), so a small compressed input cannot make the
+/// reader produce, and allocate, far more than it. Each block gets a new array that the reader never touches again,
 /// so callers may keep <see cref="Block.Data"/>.
 /// </para>
 /// <para>
@@ -104,8 +108,8 @@ public sealed class CarReader : IAsyncDisposable
             if (compressed)
             {
                 // Completing the top pipe disposes the decoder, which completes the raw pipe, which disposes the
-                // stream unless it is left open. The decoder keeps zstd's default window limit.
-                var decompressed = new DecompressionStream(raw.AsStream(leaveOpen: false), BufferSize, checkEndOfStream: true, leaveOpen: false);
+                // stream unless it is left open.
+                Stream decompressed = ZstdInput.Open(raw.AsStream(leaveOpen: false), options, BufferSize);
                 input = PipeReader.Create(decompressed, new StreamPipeReaderOptions(bufferSize: BufferSize, leaveOpen: false));
             }
 
@@ -342,6 +346,13 @@ public sealed class CarReader : IAsyncDisposable
         try
         {
             return await _input.ReadAtLeastAsync(minimum, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZstdException ex) when (_compressed && ex.Code == ZSTD_ErrorCode.ZSTD_error_frameParameter_windowTooLarge)
+        {
+            throw new CarFormatException(
+                $"a zstd frame needs a window larger than 2^{_options.MaxZstdWindowLog} bytes (CarReaderOptions.MaxZstdWindowLog)",
+                itemStart,
+                ex);
         }
         catch (Exception ex) when (_compressed && ex is (ZstdException or EndOfStreamException))
         {
