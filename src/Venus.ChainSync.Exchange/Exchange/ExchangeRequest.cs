@@ -12,8 +12,8 @@ namespace Venus.ChainSync.Exchange;
 /// <param name="Options">Headers, messages or both.</param>
 public sealed record ExchangeRequest(TipSetKey Head, ulong Length, ExchangeOptions Options)
 {
-    /// <summary>Most head CIDs a request may carry when decoded (a tipset of more blocks is not credible).</summary>
-    public const int MaxHeadCids = 512;
+    /// <summary>Most head CIDs accepted when decoded: <see cref="TipSet.MaxBlocks"/>, since no wider tipset exists.</summary>
+    public const int MaxHeadCids = TipSet.MaxBlocks;
 
     /// <summary>Encodes the request.</summary>
     public byte[] Encode() => DagCbor.Encode(this, static (w, r) => r.WriteTo(w));

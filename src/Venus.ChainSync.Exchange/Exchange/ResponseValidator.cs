@@ -16,16 +16,20 @@ namespace Venus.ChainSync.Exchange;
 /// <see cref="ExchangeStatus.NotFound"/> → <see cref="PeerOutcome.NotFound"/>; <see cref="ExchangeStatus.GoAway"/> →
 /// <see cref="PeerOutcome.GoAway"/>; internal error, bad request and unknown codes → <see cref="PeerOutcome.ErrorStatus"/>.</item>
 /// <item>Length: at least one tipset, no more than asked.</item>
-/// <item>Headers (when asked): every bundle has blocks; they form a valid <see cref="TipSet"/> (one height, one
-/// parent set, no duplicates) and arrive in canonical order; the first tipset's key is the requested head; heights
-/// are not negative; each tipset above genesis names parents and is a child of the next one.</item>
+/// <item>Header shape (when headers were asked), none of which sorts or hashes: every bundle has 1 to
+/// <see cref="TipSet.MaxBlocks"/> blocks; the first bundle's blocks are the requested head; heights are not
+/// negative; each tipset above genesis names parents, and they are the next bundle's blocks, which are lower.</item>
+/// <item>Message shape (when messages were asked): every bundle has them; there is one include list per block in each
+/// of <c>BlsIncludes</c> and <c>SecpkIncludes</c>; a block includes at most
+/// <see cref="ExchangeProtocol.BlockMessageLimit"/> messages; every index is in range (compared as <c>ulong</c>, never
+/// narrowed).</item>
+/// <item>Tipsets (when headers were asked): each bundle's blocks form a valid <see cref="TipSet"/> (one height, one
+/// parent set, no duplicates, each with a ticket) and arrive in canonical order.</item>
 /// <item>Short answers: fewer tipsets than asked with <see cref="ExchangeStatus.Ok"/> only when the last one is the
 /// genesis (height 0). <see cref="ExchangeStatus.Partial"/> may be shorter anywhere; a Partial answer of full
 /// length is accepted as it is by Lotus, since nothing is missing.</item>
-/// <item>Messages (when asked): every bundle has them; there is one include list per block in each of
-/// <c>BlsIncludes</c> and <c>SecpkIncludes</c>; every index is in range (compared as <c>ulong</c>, never narrowed);
-/// a block includes at most <see cref="ExchangeProtocol.BlockMessageLimit"/> messages; each block's messages, in
-/// include order, hash to its header's <see cref="BlockHeader.Messages"/> root.</item>
+/// <item>Message roots (when messages were asked): each block's messages, in include order, hash to its header's
+/// <see cref="BlockHeader.Messages"/> root.</item>
 /// </list>
 /// <para>Why canonical order is required rather than restored by sorting: include lists are indexed by block
 /// position, and every honest server (Lotus, Venus, Forest) writes blocks in tipset order. Lotus sorts the blocks it
@@ -73,11 +77,24 @@ public static class ResponseValidator
             return Invalid($"{count} tipsets, more than the {request.Length} asked");
         }
 
+        // Cheap facts first, over the whole response: widths, the head, links and heights in the order sent, include
+        // counts and ranges. None of them sorts or hashes (beyond the block CIDs decoding produced), so a response
+        // that fails them costs no more than its decoding; building tipsets and hashing message roots come after.
+        if (headers && CheckHeaderShape(request, response.Chain) is { } headerShapeFailure)
+        {
+            return headerShapeFailure;
+        }
+
+        if (messages && CheckMessageShape(response.Chain, headers ? null : knownTipSets) is { } messageShapeFailure)
+        {
+            return messageShapeFailure;
+        }
+
         TipSet[] tipsets;
         if (headers)
         {
             var built = new TipSet[count];
-            if (BuildTipSets(request, response.Chain, built) is { } headerFailure)
+            if (BuildTipSets(response.Chain, built) is { } headerFailure)
             {
                 return headerFailure;
             }
@@ -100,12 +117,7 @@ public static class ResponseValidator
             full = new FullTipSet[count];
             for (int i = 0; i < count; i++)
             {
-                if (response.Chain[i].Messages is not { } compacted)
-                {
-                    return Invalid($"tipset {i} has no messages");
-                }
-
-                if (Assemble(tipsets[i], compacted, i, out full[i]) is { } messageFailure)
+                if (Assemble(tipsets[i], response.Chain[i].Messages!, i, out full[i]) is { } messageFailure)
                 {
                     return messageFailure;
                 }
@@ -156,16 +168,107 @@ public static class ResponseValidator
         _ => ResponseValidation.Failed(PeerOutcome.ErrorStatus, $"unknown status {(ulong)response.Status}: {Quote(response.ErrorMessage)}"),
     };
 
-    private static ResponseValidation? BuildTipSets(ExchangeRequest request, ImmutableArray<TipSetBundle> chain, TipSet[] tipsets)
+    /// <summary>
+    /// The header rules that need no tipset built: widths, the head, heights, and each tipset naming the next one's
+    /// blocks as parents, all in the order the blocks were sent. Canonical order is checked when the tipsets are
+    /// built, so a response that passes here and there has the same links in canonical order.
+    /// </summary>
+    private static ResponseValidation? CheckHeaderShape(ExchangeRequest request, ImmutableArray<TipSetBundle> chain)
     {
-        for (int i = 0; i < tipsets.Length; i++)
+        for (int i = 0; i < chain.Length; i++)
         {
-            ImmutableArray<BlockHeader> blocks = chain[i].Blocks;
-            if (blocks.IsEmpty)
+            int width = chain[i].Blocks.Length;
+            if (width == 0)
             {
                 return Invalid($"tipset {i} has no blocks");
             }
 
+            if (width > TipSet.MaxBlocks)
+            {
+                return Invalid($"tipset {i} has {width} blocks, more than the {TipSet.MaxBlocks} a tipset may hold");
+            }
+        }
+
+        if (!SameCids(request.Head.Cids, chain[0].Blocks))
+        {
+            return Invalid("the first tipset is not the requested head");
+        }
+
+        for (int i = 0; i < chain.Length; i++)
+        {
+            BlockHeader first = chain[i].Blocks[0];
+            if (first.Height < 0)
+            {
+                return Invalid($"tipset {i} has negative height {first.Height}");
+            }
+
+            if (first.Height > 0 && first.Parents.IsEmpty)
+            {
+                return Invalid($"tipset {i} at height {first.Height} has no parents");
+            }
+
+            if (i + 1 < chain.Length)
+            {
+                BlockHeader parent = chain[i + 1].Blocks[0];
+                if (!SameCids(first.Parents.Cids, chain[i + 1].Blocks) || first.Height <= parent.Height)
+                {
+                    return Invalid($"tipset {i} (height {first.Height}) is not a child of tipset {i + 1} (height {parent.Height})");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The message rules that need no hashing: every bundle has messages, one include list per block, at most
+    /// <see cref="ExchangeProtocol.BlockMessageLimit"/> messages per block, every index in range.
+    /// </summary>
+    private static ResponseValidation? CheckMessageShape(ImmutableArray<TipSetBundle> chain, IReadOnlyList<TipSet>? knownTipSets)
+    {
+        for (int i = 0; i < chain.Length; i++)
+        {
+            if (chain[i].Messages is not { } compacted)
+            {
+                return Invalid($"tipset {i} has no messages");
+            }
+
+            int width = knownTipSets is null ? chain[i].Blocks.Length : knownTipSets[i].Blocks.Length;
+            if (compacted.BlsIncludes.Length != width || compacted.SecpkIncludes.Length != width)
+            {
+                return Invalid($"tipset {i} has {width} blocks but {compacted.BlsIncludes.Length} BLS and {compacted.SecpkIncludes.Length} secp include lists");
+            }
+
+            for (int b = 0; b < width; b++)
+            {
+                ImmutableArray<ulong> blsIncludes = compacted.BlsIncludes[b];
+                ImmutableArray<ulong> secpkIncludes = compacted.SecpkIncludes[b];
+                if (blsIncludes.Length + secpkIncludes.Length > ExchangeProtocol.BlockMessageLimit)
+                {
+                    return Invalid($"block {b} of tipset {i} includes {blsIncludes.Length + secpkIncludes.Length} messages, more than {ExchangeProtocol.BlockMessageLimit}");
+                }
+
+                if (FirstOutOfRange(blsIncludes, compacted.Bls.Length) is { } badBls)
+                {
+                    return Invalid($"block {b} of tipset {i}: BLS include {badBls} is out of range ({compacted.Bls.Length} messages)");
+                }
+
+                if (FirstOutOfRange(secpkIncludes, compacted.Secpk.Length) is { } badSecpk)
+                {
+                    return Invalid($"block {b} of tipset {i}: secp include {badSecpk} is out of range ({compacted.Secpk.Length} messages)");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Builds each tipset (sorting its blocks) and checks the blocks were sent in canonical order.</summary>
+    private static ResponseValidation? BuildTipSets(ImmutableArray<TipSetBundle> chain, TipSet[] tipsets)
+    {
+        for (int i = 0; i < tipsets.Length; i++)
+        {
+            ImmutableArray<BlockHeader> blocks = chain[i].Blocks;
             TipSet tipset;
             try
             {
@@ -184,64 +287,54 @@ public static class ResponseValidator
                 }
             }
 
-            if (tipset.Height < 0)
-            {
-                return Invalid($"tipset {i} has negative height {tipset.Height}");
-            }
-
-            if (tipset.Height > 0 && tipset.Parents.IsEmpty)
-            {
-                return Invalid($"tipset {i} at height {tipset.Height} has no parents");
-            }
-
             tipsets[i] = tipset;
         }
 
-        if (tipsets[0].Key != request.Head)
+        return null;
+    }
+
+    private static bool SameCids(ImmutableArray<Cid> cids, ImmutableArray<BlockHeader> blocks)
+    {
+        if (cids.Length != blocks.Length)
         {
-            return Invalid("the first tipset is not the requested head");
+            return false;
         }
 
-        for (int i = 0; i + 1 < tipsets.Length; i++)
+        for (int i = 0; i < cids.Length; i++)
         {
-            if (!tipsets[i].IsChildOf(tipsets[i + 1]))
+            if (cids[i] != blocks[i].Cid)
             {
-                return Invalid($"tipset {i} (height {tipsets[i].Height}) is not a child of tipset {i + 1} (height {tipsets[i + 1].Height})");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ulong? FirstOutOfRange(ImmutableArray<ulong> includes, int count)
+    {
+        foreach (ulong index in includes)
+        {
+            // Compared as ulong: narrowing first would let an index of 2^63 or more wrap negative (Venus 00c1abeb5).
+            if (index >= (ulong)count)
+            {
+                return index;
             }
         }
 
         return null;
     }
 
+    /// <summary>Picks each block's messages (counts and ranges were checked) and checks them against its message root.</summary>
     private static ResponseValidation? Assemble(TipSet tipset, CompactedMessages compacted, int index, out FullTipSet fullTipSet)
     {
         fullTipSet = null!;
         ImmutableArray<BlockHeader> blocks = tipset.Blocks;
-        if (compacted.BlsIncludes.Length != blocks.Length || compacted.SecpkIncludes.Length != blocks.Length)
-        {
-            return Invalid($"tipset {index} has {blocks.Length} blocks but {compacted.BlsIncludes.Length} BLS and {compacted.SecpkIncludes.Length} secp include lists");
-        }
-
         var fullBlocks = new FullBlock[blocks.Length];
         for (int b = 0; b < blocks.Length; b++)
         {
-            ImmutableArray<ulong> blsIncludes = compacted.BlsIncludes[b];
-            ImmutableArray<ulong> secpkIncludes = compacted.SecpkIncludes[b];
-            if (blsIncludes.Length + secpkIncludes.Length > ExchangeProtocol.BlockMessageLimit)
-            {
-                return Invalid($"block {b} of tipset {index} includes {blsIncludes.Length + secpkIncludes.Length} messages, more than {ExchangeProtocol.BlockMessageLimit}");
-            }
-
-            if (Pick(compacted.Bls, blsIncludes, static m => m.Cid, out Message[] bls, out Cid[] blsCids) is { } badBls)
-            {
-                return Invalid($"block {b} of tipset {index}: BLS include {badBls} is out of range ({compacted.Bls.Length} messages)");
-            }
-
-            if (Pick(compacted.Secpk, secpkIncludes, static m => m.Cid, out SignedMessage[] secpk, out Cid[] secpkCids) is { } badSecpk)
-            {
-                return Invalid($"block {b} of tipset {index}: secp include {badSecpk} is out of range ({compacted.Secpk.Length} messages)");
-            }
-
+            Pick(compacted.Bls, compacted.BlsIncludes[b], static m => m.Cid, out Message[] bls, out Cid[] blsCids);
+            Pick(compacted.Secpk, compacted.SecpkIncludes[b], static m => m.Cid, out SignedMessage[] secpk, out Cid[] secpkCids);
             if (!MessageRoot.Matches(blocks[b], blsCids, secpkCids))
             {
                 return Invalid($"messages of block {b} of tipset {index} do not hash to its message root");
@@ -254,25 +347,16 @@ public static class ResponseValidator
         return null;
     }
 
-    /// <summary>Picks the included items; returns the first out-of-range index, or null.</summary>
-    private static ulong? Pick<T>(ImmutableArray<T> items, ImmutableArray<ulong> includes, Func<T, Cid> cidOf, out T[] picked, out Cid[] cids)
+    /// <summary>Picks the included items, whose indexes are known to be in range.</summary>
+    private static void Pick<T>(ImmutableArray<T> items, ImmutableArray<ulong> includes, Func<T, Cid> cidOf, out T[] picked, out Cid[] cids)
     {
         picked = new T[includes.Length];
         cids = new Cid[includes.Length];
         for (int i = 0; i < includes.Length; i++)
         {
-            // Compared as ulong: narrowing first would let an index of 2^63 or more wrap negative (Venus 00c1abeb5).
-            ulong index = includes[i];
-            if (index >= (ulong)items.Length)
-            {
-                return index;
-            }
-
-            picked[i] = items[(int)index];
+            picked[i] = items[(int)includes[i]];
             cids[i] = cidOf(picked[i]);
         }
-
-        return null;
     }
 
     private static TipSet[] Slice(IReadOnlyList<TipSet> tipsets, int count)

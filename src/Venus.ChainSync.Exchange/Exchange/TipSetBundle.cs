@@ -13,8 +13,11 @@ namespace Venus.ChainSync.Exchange;
 /// <param name="Messages">The compacted messages, or null when not asked for.</param>
 public sealed record TipSetBundle(ImmutableArray<BlockHeader> Blocks, CompactedMessages? Messages)
 {
-    /// <summary>Most blocks a bundle may carry when decoded (cbor-gen's list bound, as Lotus decodes it).</summary>
-    public const int MaxBlocks = DagCbor.MaxListLength;
+    /// <summary>
+    /// Most blocks a bundle may carry when decoded: <see cref="TipSet.MaxBlocks"/>, so a wider tipset is refused before
+    /// its headers are decoded (Lotus decodes up to cbor-gen's list bound, 8 192).
+    /// </summary>
+    public const int MaxBlocks = TipSet.MaxBlocks;
 
     /// <summary>Writes the bundle (headers as their exact bytes).</summary>
     public void WriteTo(DagCborWriter writer)

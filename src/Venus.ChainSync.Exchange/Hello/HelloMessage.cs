@@ -16,8 +16,8 @@ public sealed record HelloMessage(TipSetKey HeaviestTipSet, long HeaviestTipSetH
     /// <summary>The libp2p protocol id.</summary>
     public const string ProtocolId = "/fil/hello/1.0.0";
 
-    /// <summary>Most head CIDs accepted in a greeting.</summary>
-    public const int MaxHeadCids = 512;
+    /// <summary>Most head CIDs accepted when decoded: <see cref="TipSet.MaxBlocks"/>, since no wider tipset exists.</summary>
+    public const int MaxHeadCids = TipSet.MaxBlocks;
 
     /// <summary>Encodes the greeting.</summary>
     public byte[] Encode() => DagCbor.Encode(this, static (w, h) =>

@@ -49,10 +49,22 @@ public sealed class TipSet : IEquatable<TipSet>
     public BlockHeader MinTicketBlock => Blocks[0];
 
     /// <summary>
-    /// Builds a tipset from blocks in any order.
+    /// Most blocks a tipset may hold: 32. Filecoin has no hard cap, but a tipset holds at most one block per winning
+    /// miner, and the number of winners per epoch is about Poisson-distributed with mean 5
+    /// (<c>ExpectedLeadersPerEpoch</c>, go-state-types <c>builtin</c>), so 32 or more happens with probability below
+    /// 10^-15 per epoch. F3 already refuses to finalise a tipset of more than 20 blocks (go-f3 <c>gpbft</c>
+    /// <c>TipsetKeyMaxLen = 20 * CidMaxLen</c>, "an impossibly-unlikely number of blocks"); 32 stays above that, so this
+    /// library is never the stricter party, while a peer can no longer make one tipset cost thousands of blocks of work
+    /// (decoding allows 8 192, cbor-gen's list bound).
     /// </summary>
-    /// <exception cref="ArgumentException">No blocks, a repeated block, blocks of different heights or parents, or
-    /// several blocks of which one lacks a ticket.</exception>
+    public const int MaxBlocks = 32;
+
+    /// <summary>
+    /// Builds a tipset from blocks in any order, in O(n log n): one ticket hash per block, one sort, and duplicates
+    /// found as neighbours in the sorted order.
+    /// </summary>
+    /// <exception cref="ArgumentException">No blocks, more than <see cref="MaxBlocks"/>, a repeated block, blocks of
+    /// different heights or parents, or several blocks of which one lacks a ticket.</exception>
     public static TipSet Create(IEnumerable<BlockHeader> blocks)
     {
         ArgumentNullException.ThrowIfNull(blocks);
@@ -62,10 +74,15 @@ public sealed class TipSet : IEquatable<TipSet>
             throw new ArgumentException("A tipset needs at least one block.", nameof(blocks));
         }
 
-        BlockHeader first = sorted[0];
-        for (int n = 0; n < sorted.Length; n++)
+        if (sorted.Length > MaxBlocks)
         {
-            BlockHeader block = sorted[n];
+            throw new ArgumentException($"A tipset holds at most {MaxBlocks} blocks, not {sorted.Length}.", nameof(blocks));
+        }
+
+        BlockHeader first = sorted[0];
+        ArgumentNullException.ThrowIfNull(first, nameof(blocks));
+        foreach (BlockHeader block in sorted)
+        {
             ArgumentNullException.ThrowIfNull(block, nameof(blocks));
             if (block.Height != first.Height)
             {
@@ -75,15 +92,6 @@ public sealed class TipSet : IEquatable<TipSet>
             if (block.Parents != first.Parents)
             {
                 throw new ArgumentException("Blocks of a tipset share the same parents.", nameof(blocks));
-            }
-
-            // Tipsets hold a handful of blocks, so a pairwise check is cheaper than a set.
-            for (int m = 0; m < n; m++)
-            {
-                if (sorted[m].Cid == block.Cid)
-                {
-                    throw new ArgumentException($"Block {block.Cid} appears twice.", nameof(blocks));
-                }
             }
 
             if (sorted.Length > 1 && block.Ticket is null)
@@ -122,37 +130,43 @@ public sealed class TipSet : IEquatable<TipSet>
     /// <inheritdoc/>
     public override string ToString() => $"TipSet @{Height} {Key}";
 
-    // An insertion sort keyed by each ticket's hash, computed once per block (not once per comparison): tipsets are
-    // a handful of blocks, for which this beats a general sort and allocates one small buffer.
+    // Each block's ticket hash is computed once, then blocks are sorted with their hashes as keys. Two copies of one
+    // block have the same ticket and CID, so they compare equal and end up side by side: one pass finds them.
     private static void SortCanonical(BlockHeader[] blocks)
     {
-        var hashes = new byte[blocks.Length * 32];
+        var keys = new OrderKey[blocks.Length];
         for (int i = 0; i < blocks.Length; i++)
         {
-            Blake2b.Hash256(blocks[i].Ticket!.Value.VrfProof.Span, hashes.AsSpan(i * 32, 32));
+            keys[i] = new OrderKey(blocks[i]);
         }
 
-        Span<byte> keyHash = stackalloc byte[32];
+        Array.Sort(keys, blocks);
         for (int i = 1; i < blocks.Length; i++)
         {
-            BlockHeader key = blocks[i];
-            hashes.AsSpan(i * 32, 32).CopyTo(keyHash);
-            int j = i - 1;
-            while (j >= 0 && Compare(hashes.AsSpan(j * 32, 32), blocks[j], keyHash, key) > 0)
+            if (keys[i].CompareTo(keys[i - 1]) == 0)
             {
-                blocks[j + 1] = blocks[j];
-                hashes.AsSpan(j * 32, 32).CopyTo(hashes.AsSpan((j + 1) * 32, 32));
-                j--;
+                throw new ArgumentException($"Block {blocks[i].Cid} appears twice.", nameof(blocks));
             }
-
-            blocks[j + 1] = key;
-            keyHash.CopyTo(hashes.AsSpan((j + 1) * 32, 32));
         }
     }
 
-    private static int Compare(ReadOnlySpan<byte> hashA, BlockHeader a, ReadOnlySpan<byte> hashB, BlockHeader b)
+    /// <summary>A block's place in canonical order: the blake2b-256 of its ticket's VRF proof, then its CID.</summary>
+    private readonly struct OrderKey : IComparable<OrderKey>
     {
-        int byTicket = hashA.SequenceCompareTo(hashB);
-        return byTicket != 0 ? byTicket : a.Cid.CompareTo(b.Cid);
+        private readonly byte[] _ticketHash;
+        private readonly BlockHeader _block;
+
+        public OrderKey(BlockHeader block)
+        {
+            _block = block;
+            _ticketHash = new byte[32];
+            Blake2b.Hash256(block.Ticket!.Value.VrfProof.Span, _ticketHash);
+        }
+
+        public int CompareTo(OrderKey other)
+        {
+            int byTicket = _ticketHash.AsSpan().SequenceCompareTo(other._ticketHash);
+            return byTicket != 0 ? byTicket : _block.Cid.CompareTo(other._block.Cid);
+        }
     }
 }

@@ -277,6 +277,59 @@ public class ResponseValidatorTests
         AssertRefused(result, PeerOutcome.Invalid);
     }
 
+    // ---- cost: cheap facts before expensive ones ----
+
+    [Fact]
+    public void A_tipset_wider_than_a_tipset_may_be_is_refused()
+    {
+        FullTipSet head = Chain.Head;
+        BlockHeader[] wide = [.. Enumerable.Range(0, TipSet.MaxBlocks + 1).Select(i => BlockHeader.Create(
+            Address.NewId(5000 + (ulong)i), head.TipSet.Parents, head.Height, head.TipSet.ParentStateRoot,
+            head.TipSet.Blocks[0].ParentMessageReceipts, head.TipSet.Blocks[0].Messages, ticket: new Ticket(new byte[] { (byte)i })))];
+        var request = new ExchangeRequest(TipSetKey.Create(wide.Select(b => b.Cid)), 1, Headers);
+
+        ResponseValidation result = ResponseValidator.Validate(request, Response(ExchangeStatus.Ok, new TipSetBundle([.. wide], null)));
+
+        AssertRefused(result, PeerOutcome.Invalid);
+        Assert.Contains($"more than the {TipSet.MaxBlocks}", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wrong_head_is_found_before_any_later_tipset_is_built()
+    {
+        // The second bundle could not be built (two heights), so the head's failure shows the head came first.
+        TipSetBundle[] bundles = Bundles(HeadIndex - 1, 3, Headers);
+        var unbuildable = new TipSetBundle([.. bundles[1].Blocks, bundles[2].Blocks[0]], null);
+
+        ResponseValidation result = ResponseValidator.Validate(Request(HeadIndex, 3, Headers), Response(ExchangeStatus.Ok, bundles[0], unbuildable, bundles[2]));
+
+        AssertRefused(result, PeerOutcome.Invalid);
+        Assert.Contains("requested head", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broken_link_is_found_before_any_tipset_is_built()
+    {
+        // Tipset 2 repeats a block (which only building finds); the link from tipset 0 to 1 is broken as sent.
+        TipSetBundle[] bundles = Bundles(HeadIndex, 4, Headers);
+        var repeating = new TipSetBundle([.. bundles[3].Blocks, bundles[3].Blocks[0]], null);
+
+        ResponseValidation result = ResponseValidator.Validate(Request(HeadIndex, 3, Headers), Response(ExchangeStatus.Ok, bundles[0], bundles[2], repeating));
+
+        AssertRefused(result, PeerOutcome.Invalid);
+        Assert.Contains("is not a child of", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wire_bundle_wider_than_a_tipset_may_be_fails_to_decode()
+    {
+        BlockHeader block = Chain.Head.TipSet.Blocks[0];
+        var wide = new TipSetBundle([.. Enumerable.Repeat(block, TipSet.MaxBlocks + 1)], null);
+        byte[] encoded = new ExchangeResponse(ExchangeStatus.Ok, "", [wide]).Encode();
+
+        Assert.Throws<Primitives.Cbor.DagCborException>(() => ExchangeResponse.Decode(encoded, 1));
+    }
+
     // ---- messages ----
 
     [Fact]

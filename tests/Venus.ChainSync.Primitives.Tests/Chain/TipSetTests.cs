@@ -49,6 +49,33 @@ public class TipSetTests
     }
 
     [Fact]
+    public void A_repeat_anywhere_in_the_input_is_found_after_sorting()
+    {
+        BlockHeader[] blocks = [.. Enumerable.Range(0, 6).Select(i => Block(height: 3, ticket: [(byte)i], miner: (ulong)(10 + i)))];
+
+        Assert.Throws<ArgumentException>(() => TipSet.Create([blocks[4], .. blocks, blocks[1]]));
+        Assert.Throws<ArgumentException>(() => TipSet.Create([.. blocks, blocks[0]]));
+    }
+
+    [Fact]
+    public void The_widest_tipset_allowed_is_ordered_and_one_more_block_is_refused()
+    {
+        var random = new Random(7);
+        BlockHeader[] blocks = [.. Enumerable.Range(0, TipSet.MaxBlocks + 1).Select(i => Block(height: 9, ticket: [(byte)i, (byte)(i * 7)], miner: (ulong)(100 + i)))];
+        random.Shuffle(blocks);
+
+        TipSet widest = TipSet.Create(blocks.Take(TipSet.MaxBlocks));
+
+        for (int i = 1; i < widest.Blocks.Length; i++)
+        {
+            int byTicket = TicketHash(widest.Blocks[i - 1].Ticket!.Value).AsSpan().SequenceCompareTo(TicketHash(widest.Blocks[i].Ticket!.Value));
+            Assert.True(byTicket < 0 || (byTicket == 0 && widest.Blocks[i - 1].Cid.CompareTo(widest.Blocks[i].Cid) < 0));
+        }
+
+        Assert.Throws<ArgumentException>(() => TipSet.Create(blocks));
+    }
+
+    [Fact]
     public void Child_links_to_parent_by_key_and_greater_height_across_null_rounds()
     {
         TipSet parent = TipSet.Create(Block(height: 3, ticket: [1], miner: 1), Block(height: 3, ticket: [2], miner: 2));
