@@ -130,14 +130,17 @@ public sealed class TipSet : IEquatable<TipSet>
     /// <inheritdoc/>
     public override string ToString() => $"TipSet @{Height} {Key}";
 
-    // Each block's ticket hash is computed once, then blocks are sorted with their hashes as keys. Two copies of one
+    // Each block's ticket hash is computed once, into one buffer, then blocks are sorted with their hashes as keys
+    // (the BCL's introsort, which is an insertion sort for the handful of blocks a real tipset has). Two copies of one
     // block have the same ticket and CID, so they compare equal and end up side by side: one pass finds them.
     private static void SortCanonical(BlockHeader[] blocks)
     {
+        var hashes = new byte[blocks.Length * 32];
         var keys = new OrderKey[blocks.Length];
         for (int i = 0; i < blocks.Length; i++)
         {
-            keys[i] = new OrderKey(blocks[i]);
+            Blake2b.Hash256(blocks[i].Ticket!.Value.VrfProof.Span, hashes.AsSpan(i * 32, 32));
+            keys[i] = new OrderKey(hashes, i * 32, blocks[i]);
         }
 
         Array.Sort(keys, blocks);
@@ -151,22 +154,16 @@ public sealed class TipSet : IEquatable<TipSet>
     }
 
     /// <summary>A block's place in canonical order: the blake2b-256 of its ticket's VRF proof, then its CID.</summary>
-    private readonly struct OrderKey : IComparable<OrderKey>
+    private readonly struct OrderKey(byte[] hashes, int offset, BlockHeader block) : IComparable<OrderKey>
     {
-        private readonly byte[] _ticketHash;
-        private readonly BlockHeader _block;
-
-        public OrderKey(BlockHeader block)
-        {
-            _block = block;
-            _ticketHash = new byte[32];
-            Blake2b.Hash256(block.Ticket!.Value.VrfProof.Span, _ticketHash);
-        }
+        private ReadOnlySpan<byte> TicketHash => hashes.AsSpan(offset, 32);
 
         public int CompareTo(OrderKey other)
         {
-            int byTicket = _ticketHash.AsSpan().SequenceCompareTo(other._ticketHash);
-            return byTicket != 0 ? byTicket : _block.Cid.CompareTo(other._block.Cid);
+            int byTicket = TicketHash.SequenceCompareTo(other.TicketHash);
+            return byTicket != 0 ? byTicket : block.Cid.CompareTo(other.Block.Cid);
         }
+
+        private BlockHeader Block => block;
     }
 }
