@@ -35,6 +35,7 @@ internal static class Program
 
         if (args[0] == "seeds")
         {
+            TraceMap.EnsureLocal();
             return await SeedCommand.RunAsync(Option(args, "--vectors") ?? "../shared/vectors", Option(args, "--out") ?? "fuzz/corpus-generated", Console.Out);
         }
 
@@ -46,6 +47,7 @@ internal static class Program
 
         if (args.Length >= 3 && args[1] == "--replay")
         {
+            TraceMap.EnsureLocal();
             return Replay.Run(chosen, args[2..], Console.Out);
         }
 

@@ -46,10 +46,12 @@ internal sealed class AllocationMeter
         }
 
         Allocated += allocated;
-        if (Allocated > Limit)
+        if (Allocated > Limit && error is not FuzzFailure)
         {
+            // The call's own exception, if any, goes along: it often names the claimed size that was allocated.
             string outcome = error is null ? "returned" : $"threw {error.GetType().Name}";
-            throw new FuzzFailure($"allocated {Allocated} bytes for a {_inputLength}-byte input, over the budget of {Limit} ({_budget}); the call {outcome}");
+            string message = $"allocated {Allocated} bytes for a {_inputLength}-byte input, over the budget of {Limit} ({_budget}); the call {outcome}";
+            throw error is null ? new FuzzFailure(message) : new FuzzFailure(message, error);
         }
 
         if (error is not null)

@@ -65,6 +65,7 @@ internal static class GenesisSeeds
             for (int height = root.Height - 1; height >= 0; height--)
             {
                 var next = new List<Cid>();
+                int index = 0;
                 foreach (Cid link in level)
                 {
                     if (!blocks.TryGetValue(link, out Block child))
@@ -72,7 +73,7 @@ internal static class GenesisSeeds
                         continue;
                     }
 
-                    sink.Add("amt-node", $"genesis-{rootCount}-h{height}-{next.Count}", [(byte)height, .. child.Data.Span]);
+                    sink.Add("amt-node", $"genesis-{rootCount}-h{height}-{index++}", [(byte)height, .. child.Data.Span]);
                     taken.Add(child);
                     next.AddRange(AmtV0Node.Decode(child.Data, height).Links.Take(1));
                 }
