@@ -94,10 +94,12 @@ fuzz_afl() {
   if [[ "$FUZZ_TEXT_TARGETS" == *" $target "* ]]; then dict="$FUZZ_DIR/text.dict"; else dict="$FUZZ_DIR/cbor.dict"; fi
 
   # SharpFuzz's fork server is not an instrumented binary (skip the check); core dumps and CPU scaling do not
-  # matter for managed crashes; two instances may share the two cores (no affinity). -t 3000: a dotnet child that
-  # hangs is killed (and SharpFuzz starts another) after 3 s; -m none: the runtime reserves far more virtual memory
-  # than afl-fuzz's default limit. The status screen only when one run has the terminal; otherwise a log.
-  local command=(afl-fuzz -i "$seeds" -o "$out/afl" -x "$dict" -t 3000 -m none -V "$seconds" "$@" -- dotnet "$FUZZ_DLL" "$target")
+  # matter for managed crashes; two instances may share the two cores (no affinity). -t 5000: a dotnet child that
+  # hangs is killed, and SharpFuzz starts another, after 5 s; with less, on a loaded machine a restarted child can
+  # take longer than the timeout to start, and every exec of the cascade counts as a hang. -m none: the runtime
+  # reserves far more virtual memory than afl-fuzz's default limit. The status screen only when one run has the
+  # terminal; otherwise a log.
+  local command=(afl-fuzz -i "$seeds" -o "$out/afl" -x "$dict" -t 5000 -m none -V "$seconds" "$@" -- dotnet "$FUZZ_DLL" "$target")
   export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_CRASH_README=1
   if [ -t 1 ] && [ -z "${FUZZ_NO_UI:-}" ]; then
     env -u AFL_NO_UI "${command[@]}"

@@ -35,7 +35,7 @@ internal static class ExchangeTargets
     /// First byte: the request the response answers. Bits 0–1 are the options (0 means both); bits 2–7 the length
     /// asked for, where 0 means "as many tipsets as the response holds". The rest is the response. The head asked
     /// for is the key of the response's first tipset when that tipset builds, so validation gets past the head
-    /// check; for a messages-only request the known tipsets are the response's own headers, when they all build.
+    /// check; for a messages-only request the known tipsets are the response's own headers, when they all build and form a chain.
     /// </summary>
     public static void Response(ReadOnlyMemory<byte> input, AllocationMeter meter)
     {
@@ -84,8 +84,9 @@ internal static class ExchangeTargets
 
         if (options == ExchangeOptions.Messages)
         {
-            // The validator needs the tipsets the messages belong to, at least as many as asked.
-            if (built is not null && (ulong)built.Length >= length)
+            // The validator trusts the known tipsets (a caller passes ones it validated), so they must be at least
+            // as many as asked and a chain, as a caller's would be.
+            if (built is not null && (ulong)built.Length >= length && IsChain(built))
             {
                 return (new ExchangeRequest(head, length, options), built);
             }
@@ -110,6 +111,19 @@ internal static class ExchangeTargets
         }
 
         return tipsets;
+    }
+
+    private static bool IsChain(TipSet[] tipsets)
+    {
+        for (int i = 0; i + 1 < tipsets.Length; i++)
+        {
+            if (!tipsets[i].IsChildOf(tipsets[i + 1]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static TipSet? TryBuildFirst(ExchangeResponse response) => response.Chain.IsEmpty ? null : TryBuild(response.Chain[0]);
