@@ -6,7 +6,7 @@ namespace Venus.ChainSync.Fuzz.Seeds;
 
 /// <summary>
 /// AMT v0 trees built by <see cref="AmtV0"/>: a block's message lists, and trees of one to five levels with dense
-/// and sparse indexes. Each tree gives its root (<c>root-*</c>), its nodes with the height each sits at
+/// and sparse indexes (one with a count of 300, so that the count has a two-byte head for the fuzzer to change). Each tree gives its root (<c>root-*</c>), its nodes with the height each sits at
 /// (<c>node-*</c>), and the whole tree as the <c>amt-collect</c> target reads it (<c>tree-*</c>: the root, then the
 /// nodes in the order collecting asks for them).
 /// </summary>
@@ -22,6 +22,7 @@ internal static class AmtSeeds
         return Tree("messages", messageCids)
             .Concat(Tree("dense-9", Dense(9)))
             .Concat(Tree("dense-65", Dense(65)))
+            .Concat(Tree("dense-300", Dense(300)))
             .Concat(Tree("sparse", sparse))
             .Concat(Tree("far", far));
     }

@@ -21,7 +21,7 @@ internal static class TargetCatalog
         new("msg-meta", "MsgMeta.Decode, Create, Cid", new(16, 8192), ChainObjectTargets.MsgMeta),
         new("amt-node", "AmtV0Node.Decode at a height from the first byte", new(16, 24576), AmtTargets.Node),
         new("amt-root", "AmtV0Root.Decode", new(16, 24576), AmtTargets.Root),
-        new("amt-collect", "AmtV0Root.Decode + CollectAsync over a loader of the input's further items", new(64, 24576), AmtTargets.Collect),
+        new("amt-collect", "AmtV0Root.Decode + CollectAsync over a loader of the input's further items", new(48, 24576), AmtTargets.Collect),
         new("tipset-key-bytes", "TipSetKey.FromBytes (concatenated binary CIDs), ToBytes, Cid", new(32, 8192), TipSetKeyTargets.Bytes),
         new("tipset-key-cbor", "TipSetKey.ReadList (CBOR list of CIDs), WriteAsList", new(16, 8192), TipSetKeyTargets.List),
         new("car", "CarReader over a plain CAR v1, all blocks, hashes verified; CarWriter round trip", new(32, 65536), CarTargets.Read),
