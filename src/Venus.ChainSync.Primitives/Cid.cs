@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 using System.Security.Cryptography;
-using System.Text;
 using SimpleBase;
 using Venus.ChainSync.Primitives.Hashing;
 
@@ -25,6 +25,9 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
     public const int MaxLength = 256;
 
     private static readonly byte[] ChainPrefix = [0x01, 0x71, 0xa0, 0xe4, 0x02, 0x20];
+
+    private static readonly SearchValues<char> Base58Alphabet =
+        SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
 
     private static readonly long HashSeed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
 
@@ -238,11 +241,13 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
             return false;
         }
 
-        // SimpleBase's base58 decoder indexes a 128-entry table with each character, so anything beyond ASCII
-        // would escape as IndexOutOfRangeException instead of a parse failure.
-        if (!Ascii.IsValid(text))
+        // SimpleBase's base58 decoder indexes a lookup table with each character, and anything the table does not
+        // cover (non-ASCII, and DEL as well) escapes as IndexOutOfRangeException; so the text is checked against the
+        // alphabet here first.
+        if ((text[0] == 'z' && text.AsSpan(1).ContainsAnyExcept(Base58Alphabet))
+            || (text.StartsWith("Qm", StringComparison.Ordinal) && text.AsSpan().ContainsAnyExcept(Base58Alphabet)))
         {
-            error = "not ASCII text";
+            error = "not base58 text";
             return false;
         }
 

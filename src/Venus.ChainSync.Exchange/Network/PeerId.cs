@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using SimpleBase;
 
 namespace Venus.ChainSync.Network;
@@ -15,6 +15,9 @@ public readonly struct PeerId : IEquatable<PeerId>
 {
     /// <summary>Longest peer id accepted (an inlined public key plus multihash framing stays well under it).</summary>
     public const int MaxLength = 128;
+
+    private static readonly SearchValues<char> Base58Alphabet =
+        SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
 
     private readonly byte[]? _bytes;
 
@@ -55,9 +58,9 @@ public readonly struct PeerId : IEquatable<PeerId>
     public static bool TryParse([NotNullWhen(true)] string? text, out PeerId peer)
     {
         peer = default;
-        // Non-ASCII is refused before SimpleBase sees it: its base58 decoder indexes a 128-entry table with each
-        // character and would throw IndexOutOfRangeException.
-        if (string.IsNullOrEmpty(text) || text.Length > MaxLength * 2 || !Ascii.IsValid(text))
+        // Anything outside the alphabet is refused before SimpleBase sees it: its base58 decoder indexes a lookup
+        // table with each character, and non-ASCII text or DEL would escape as IndexOutOfRangeException.
+        if (string.IsNullOrEmpty(text) || text.Length > MaxLength * 2 || text.AsSpan().ContainsAnyExcept(Base58Alphabet))
         {
             return false;
         }
