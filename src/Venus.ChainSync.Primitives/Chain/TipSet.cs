@@ -143,13 +143,15 @@ public sealed class TipSet : IEquatable<TipSet>
             keys[i] = new OrderKey(hashes, i * 32, blocks[i]);
         }
 
-        Array.Sort(keys, blocks);
-        for (int i = 1; i < blocks.Length; i++)
+        keys.AsSpan().Sort();
+        for (int i = 0; i < blocks.Length; i++)
         {
-            if (keys[i].CompareTo(keys[i - 1]) == 0)
+            if (i > 0 && keys[i].CompareTo(keys[i - 1]) == 0)
             {
-                throw new ArgumentException($"Block {blocks[i].Cid} appears twice.", nameof(blocks));
+                throw new ArgumentException($"Block {keys[i].Block.Cid} appears twice.", nameof(blocks));
             }
+
+            blocks[i] = keys[i].Block;
         }
     }
 
@@ -164,6 +166,6 @@ public sealed class TipSet : IEquatable<TipSet>
             return byTicket != 0 ? byTicket : block.Cid.CompareTo(other.Block.Cid);
         }
 
-        private BlockHeader Block => block;
+        public BlockHeader Block => block;
     }
 }
