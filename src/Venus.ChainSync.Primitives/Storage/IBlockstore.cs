@@ -5,6 +5,11 @@ namespace Venus.ChainSync.Primitives.Storage;
 /// </summary>
 /// <remarks>
 /// <para>
+/// <b>Who reads it.</b> The exchange server answers peers from it, the gossip intake loads gossiped blocks' messages
+/// from it, and the engine's <c>ChainStore</c> keeps every header, message meta, AMT node and message in it: one block
+/// store is shared by all of them.
+/// </para>
+/// <para>
 /// <b>Integrity is the caller's job.</b> A store trusts that the bytes put under a CID hash to it; it never hashes
 /// them. Callers check bytes from outside first (<see cref="Block.Verify"/>, or a
 /// <see cref="Car.CarReaderOptions.VerifyHashes"/> reader); the exchange client checks everything it fetches.

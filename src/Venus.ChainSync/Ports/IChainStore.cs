@@ -6,6 +6,12 @@ namespace Venus.ChainSync;
 /// The host's chain store: headers, messages, the head, the checkpoint and which tipsets have been executed.
 /// </summary>
 /// <remarks>
+/// <para><b>Who reads what.</b> The engine reads and writes the chain only through this port, but the exchange server,
+/// the gossip intake and <c>SyncSubmitBlock</c> read headers, message metas, AMT nodes and messages straight from the
+/// host's <see cref="Primitives.Storage.IBlockstore"/> by CID. So an implementation must keep every header and message it
+/// is given as a block in that same block store, in its exact bytes, with each block's <see cref="Primitives.MsgMeta"/>
+/// and AMT nodes — or peers will be told it has nothing. <see cref="ChainStore"/> is that implementation over any
+/// block store; a host needs its own only to keep the chain somewhere else as well.</para>
 /// <para><b>What the engine guarantees.</b> It stores only headers that decoded strictly and belong to a chain it is
 /// syncing (their validity may not be known yet: a stored header is not a valid header); it stores messages only
 /// after they matched their block's message root; it calls <see cref="SetHeadAsync"/> only with a tipset whose state
