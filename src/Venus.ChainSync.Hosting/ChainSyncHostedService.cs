@@ -22,7 +22,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
     internal static readonly (Type Port, string Purpose)[] RequiredPorts =
     [
         (typeof(IChainStore), "the chain store: headers, messages, states, head, checkpoint"),
-        (typeof(ITipSetExecutor), "the state executor"),
+        (typeof(ITipSetExecutor), "the state executor, unless SyncerOptions.Execution is None"),
         (typeof(IChainWeigher), "the chain weight"),
         (typeof(IBlockstore), "the block store the exchange server serves from"),
         (typeof(IStreamHost), "the libp2p host's streams"),
@@ -37,8 +37,8 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        CheckPorts(services);
-        _ = services.GetRequiredService<IOptions<ChainSyncOptions>>().Value;
+        ChainSyncOptions options = services.GetRequiredService<IOptions<ChainSyncOptions>>().Value;
+        CheckPorts(services, options.Syncer.Execution);
         var parts = new Parts(services);
         ILogger logger = services.GetService<ILogger<ChainSyncHostedService>>() ?? NullLogger<ChainSyncHostedService>.Instance;
         _logger = logger;
@@ -90,11 +90,15 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
     /// <summary>Releases the stop signal (the container disposes the service after stopping it).</summary>
     public void Dispose() => _stop.Dispose();
 
-    /// <summary>Throws one error naming every required port the host did not register.</summary>
-    internal static void CheckPorts(IServiceProvider services)
+    /// <summary>
+    /// Throws one error naming every required port the host did not register (the executor only in
+    /// <see cref="ExecutionMode.Full"/>).
+    /// </summary>
+    internal static void CheckPorts(IServiceProvider services, ExecutionMode execution)
     {
         var registered = services.GetService<IServiceProviderIsService>();
         string[] missing = [.. RequiredPorts
+            .Where(p => p.Port != typeof(ITipSetExecutor) || execution == ExecutionMode.Full)
             .Where(p => registered is not null ? !registered.IsService(p.Port) : services.GetService(p.Port) is null)
             .Select(p => $"{p.Port.FullName} ({p.Purpose})")];
         if (missing.Length > 0)

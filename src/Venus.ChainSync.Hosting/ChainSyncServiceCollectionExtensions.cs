@@ -77,7 +77,7 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<IChainStore>(),
             sp.GetRequiredService<IChainExchange>(),
             sp.GetRequiredService<IBlockValidator>(),
-            sp.GetRequiredService<ITipSetExecutor>(),
+            sp.GetService<ITipSetExecutor>(),
             sp.GetRequiredService<IChainWeigher>(),
             sp.GetRequiredService<BadTipSetCache>(),
             Options(sp).Syncer,

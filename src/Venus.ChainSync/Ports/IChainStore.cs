@@ -14,9 +14,10 @@ namespace Venus.ChainSync;
 /// block store; a host needs its own only to keep the chain somewhere else as well.</para>
 /// <para><b>What the engine guarantees.</b> It stores only headers that decoded strictly and belong to a chain it is
 /// syncing (their validity may not be known yet: a stored header is not a valid header); it stores messages only
-/// after they matched their block's message root; it calls <see cref="SetHeadAsync"/> only with a tipset whose state
-/// it executed or that the store already knew with state, and only when it is heavier than the current head;
-/// <see cref="SetStateAsync"/> only with the roots the executor returned for that tipset.</para>
+/// after they matched their block's message root; it calls <see cref="SetHeadAsync"/> only with a valid tipset — its
+/// messages stored, its parent's state recorded and matching what its blocks claim — and only when it is heavier than
+/// the current head (the head's own state may be recorded later); <see cref="SetStateAsync"/> only with the roots the
+/// executor returned for that tipset, or, in <see cref="ExecutionMode.None"/>, the roots a valid child claims.</para>
 /// <para><b>What it expects.</b> Every member is thread-safe and may be called concurrently. Reads reflect completed
 /// writes. Returning <c>null</c> means "not known", never an error; a storage fault is an exception (which the engine
 /// treats as a temporary failure, never as a bad block).</para>
@@ -26,7 +27,7 @@ public interface IChainStore
     /// <summary>The genesis tipset (known before sync starts).</summary>
     ValueTask<TipSet> GetGenesisAsync(CancellationToken cancellationToken);
 
-    /// <summary>The current head (the heaviest tipset with known state).</summary>
+    /// <summary>The current head: the heaviest valid tipset (its own state may not be recorded yet).</summary>
     ValueTask<TipSet> GetHeadAsync(CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="head"/> the head.</summary>
@@ -44,7 +45,7 @@ public interface IChainStore
     /// <summary>The full tipset (headers and messages) with this key, if everything is stored.</summary>
     ValueTask<FullTipSet?> GetFullTipSetAsync(TipSetKey key, CancellationToken cancellationToken);
 
-    /// <summary>The state the tipset produced, if it has been executed (or was imported with state).</summary>
+    /// <summary>The state the tipset produced, if known: executed, claimed by a valid child, or imported.</summary>
     ValueTask<TipSetState?> GetStateAsync(TipSetKey key, CancellationToken cancellationToken);
 
     /// <summary>Records the state the tipset produced.</summary>

@@ -3,12 +3,18 @@ using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
 
-/// <summary>One tipset forwards: limits, timing, parent roots, block validation, execution, storage, head.</summary>
+/// <summary>One tipset forwards: limits, timing, parent roots, block validation, storage, head, execution.</summary>
 public sealed partial class Syncer
 {
-    /// <summary>Checks and executes <paramref name="tipSet"/> on <paramref name="parentState"/>; a non-null result stops the sync.</summary>
-    private async Task<(SyncResult? Stop, TipSetState State)> ApplyAsync(
-        SyncRun run, TipSet parent, TipSetState parentState, FullTipSet tipSet, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks <paramref name="tipSet"/> against its parent, stores it, makes it the head when heavier, then (in full
+    /// execution) executes it; a non-null stop ends the sync. <paramref name="parentState"/> is null only in
+    /// <see cref="ExecutionMode.None"/> when the parent's state is not recorded: the tipset's claim is then taken as
+    /// it, and recorded once the tipset is valid.
+    /// </summary>
+    /// <returns>The stop, or the tipset's own state (null in <see cref="ExecutionMode.None"/>).</returns>
+    private async Task<(SyncResult? Stop, TipSetState? State)> ApplyAsync(
+        SyncRun run, TipSet parent, TipSetState? parentState, FullTipSet tipSet, CancellationToken cancellationToken)
     {
         // Temporal first: a block from the future may become valid, so nothing else about it is judged yet.
         long now = _time.GetUtcNow().ToUnixTimeSeconds();
@@ -17,32 +23,58 @@ public sealed partial class Syncer
         {
             if (block.Header.Timestamp > (ulong)Math.Max(0, latest))
             {
-                return (run.Failed($"block {block.Cid} is from the future ({block.Header.Timestamp} > {now} + drift)"), default);
+                return (run.Failed($"block {block.Cid} is from the future ({block.Header.Timestamp} > {now} + drift)"), null);
             }
         }
 
+        // In no-execution mode the first block's claim stands for the parent's state; every block must make the same.
+        TipSetState claimed = new(tipSet.TipSet.ParentStateRoot, tipSet.Blocks[0].Header.ParentMessageReceipts);
+        TipSetState expected = parentState ?? claimed;
+
         // Every block is judged, not only up to the first bad one: each block bad in itself is cached in its own right
         // (it may turn up again in another tipset), as Lotus marks each block that fails validation.
-        List<BlockFault> faults = CheckRules(parent, parentState, tipSet);
+        List<BlockFault> faults = CheckRules(parent, expected, tipSet);
         if (faults.Count == 0)
         {
             (faults, string? notNow) = await ValidateAllAsync(tipSet, parent, cancellationToken).ConfigureAwait(false);
             if (notNow is not null)
             {
-                return (run.Failed(notNow), default);
+                return (run.Failed(notNow), null);
             }
         }
 
         if (faults.Count > 0)
         {
             await MarkBadAsync(run, tipSet.TipSet, faults, cancellationToken).ConfigureAwait(false);
-            return (run.Invalid(faults[0].Reason), default);
+            return (run.Invalid(faults[0].Reason), null);
         }
 
+        // Valid: its messages are stored, the parent's state recorded if it was only claimed, and it may be the head.
+        await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
+        if (parentState is null)
+        {
+            await _store.SetStateAsync(parent.Key, claimed, cancellationToken).ConfigureAwait(false);
+        }
+
+        await MoveHeadIfHeavierAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false);
+        run.Reached = tipSet.TipSet;
+        run.Progress?.Invoke(tipSet.TipSet);
+        if (_options.Execution == ExecutionMode.None)
+        {
+            return (null, null);
+        }
+
+        return await ExecuteAsync(run, parent, tipSet, expected, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Executes a valid <paramref name="tipSet"/> and records its state; on a permanent failure marks it bad and takes it off the head.</summary>
+    private async Task<(SyncResult? Stop, TipSetState? State)> ExecuteAsync(
+        SyncRun run, TipSet parent, FullTipSet tipSet, TipSetState parentState, CancellationToken cancellationToken)
+    {
         TipSetState state;
         try
         {
-            state = await _executor.ExecuteAsync(tipSet, parentState, cancellationToken).ConfigureAwait(false);
+            state = await _executor!.ExecuteAsync(tipSet, parentState, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidTipSetException e)
         {
@@ -52,17 +84,51 @@ public sealed partial class Syncer
             _metrics?.TipSetBad(BadTipSetReasons.Execution);
             SyncerLog.MarkedBad(_logger, origin, reason);
             await MarkAboveAsync(run.Target, tipSet.Height, origin, reason, cancellationToken).ConfigureAwait(false);
-            return (run.Invalid(reason), default);
+            await TakeOffHeadAsync(tipSet.TipSet, parent, cancellationToken).ConfigureAwait(false);
+            return (run.Invalid(reason), null);
         }
 
         _metrics?.TipSetExecuted();
-        await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
         await _store.SetStateAsync(tipSet.Key, state, cancellationToken).ConfigureAwait(false);
-        await MoveHeadIfHeavierAsync(tipSet.TipSet, cancellationToken).ConfigureAwait(false);
-
-        run.Reached = tipSet.TipSet;
-        run.Progress?.Invoke(tipSet.TipSet);
         return (null, state);
+    }
+
+    /// <summary>
+    /// Executes the base of a forward walk when it is valid but has no state: the head, whose execution failed for a
+    /// local reason when it became the head. Its messages were stored when it was validated, and its parent's state
+    /// recorded before that.
+    /// </summary>
+    private async Task<(SyncResult? Stop, TipSetState? State)> ExecuteBaseAsync(SyncRun run, TipSet syncBase, CancellationToken cancellationToken)
+    {
+        FullTipSet? full = await _store.GetFullTipSetAsync(syncBase.Key, cancellationToken).ConfigureAwait(false);
+        TipSet? parent = await _store.GetTipSetAsync(syncBase.Parents, cancellationToken).ConfigureAwait(false);
+        TipSetState? parentState = parent is null ? null : await _store.GetStateAsync(parent.Key, cancellationToken).ConfigureAwait(false);
+        if (full is null || parent is null || parentState is null)
+        {
+            return (run.Failed($"the head {syncBase.Key} has no state, and its messages or its parent's state are not stored to compute it"), null);
+        }
+
+        return await ExecuteAsync(run, parent, full, parentState.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>If <paramref name="bad"/> is the head, makes its parent the head again (under the head gate).</summary>
+    private async ValueTask TakeOffHeadAsync(TipSet bad, TipSet parent, CancellationToken cancellationToken)
+    {
+        await _headGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (head.Key == bad.Key)
+            {
+                await _store.SetHeadAsync(parent, cancellationToken).ConfigureAwait(false);
+                _metrics?.HeadSet(parent);
+                SyncerLog.HeadMoved(_logger, parent);
+            }
+        }
+        finally
+        {
+            _headGate.Release();
+        }
     }
 
     /// <summary>

@@ -8,17 +8,26 @@ namespace Venus.ChainSync;
 public sealed partial class Syncer
 {
     /// <summary>
-    /// Goes from <paramref name="syncBase"/> (a tipset with state) to the target. A fetch task, owned and awaited
-    /// here, fills a one-slot channel with segments while this loop executes the previous one: segment k + 1 is
+    /// Goes from <paramref name="syncBase"/> (a tipset known valid) to the target. A fetch task, owned and awaited
+    /// here, fills a one-slot channel with segments while this loop applies the previous one: segment k + 1 is
     /// fetched while segment k runs, and no more than one segment waits.
     /// </summary>
     private async Task<SyncResult> ForwardAsync(SyncRun run, TipSet syncBase, IReadOnlyList<TipSet> marks, CancellationToken cancellationToken)
     {
-        TipSetState parentState = await _store.GetStateAsync(syncBase.Key, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The store lost the state of {syncBase}.");
+        TipSetState? parentState = await _store.GetStateAsync(syncBase.Key, cancellationToken).ConfigureAwait(false);
+        if (parentState is null && _options.Execution == ExecutionMode.Full)
+        {
+            // The base is the head, valid but not executed yet (its execution failed for a local reason last time).
+            (SyncResult? notExecuted, parentState) = await ExecuteBaseAsync(run, syncBase, cancellationToken).ConfigureAwait(false);
+            if (notExecuted is not null)
+            {
+                return notExecuted;
+            }
+        }
+
         TipSet parent = syncBase;
 
-        // The headers are in: report the base, the first tipset on the way with state, so the target shows the
+        // The headers are in: report the base, the first tipset on the way known valid, so the target shows the
         // forward stage from now on (Target.Stage).
         run.Progress?.Invoke(syncBase);
 
@@ -37,7 +46,7 @@ public sealed partial class Syncer
             {
                 foreach (FullTipSet tipSet in segment)
                 {
-                    (stop, TipSetState state) = await ApplyAsync(run, parent, parentState, tipSet, cancellationToken).ConfigureAwait(false);
+                    (stop, TipSetState? state) = await ApplyAsync(run, parent, parentState, tipSet, cancellationToken).ConfigureAwait(false);
                     if (stop is not null)
                     {
                         break;

@@ -9,7 +9,7 @@ public sealed partial class Syncer
     /// <summary>
     /// Walks back from the target, through the store while headers are there and through the exchange in windows of
     /// at most <see cref="SyncerOptions.HeaderWindow"/> when they are not (each window persisted as it arrives), until
-    /// a tipset with known state. Holds one window at most.
+    /// a tipset known valid (the head, or one with a recorded state). Holds one window at most.
     /// </summary>
     private async Task<HeaderWalk> FetchHeadersAsync(SyncRun run, TipSet head, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed partial class Syncer
         int theirSide = 0;
         while (true)
         {
-            if (await _store.GetStateAsync(cursor.Key, cancellationToken).ConfigureAwait(false) is not null)
+            if (await IsValidatedAsync(cursor, head, cancellationToken).ConfigureAwait(false))
             {
                 SyncerLog.HeadersLinked(_logger, run.Target, cursor, fetched);
                 return new HeaderWalk(cursor, null, theirSide, marks);
@@ -72,14 +72,14 @@ public sealed partial class Syncer
 
                 if (checkpoint is not null && cursor.Height <= checkpoint.Height)
                 {
-                    // The checkpoint has state, so a chain through it would have stopped there.
+                    // The checkpoint is valid, so a chain through it would have stopped there.
                     return Stop(run.Invalid($"the chain forks below checkpoint {checkpoint}"));
                 }
             }
 
             if (cursor.Height == 0)
             {
-                // A genesis without state is not ours. Only the target is marked: the chain below it is another network.
+                // A genesis not known valid is not ours. Only the target is marked: the chain below it is another network.
                 string reason = $"the chain reaches another genesis {cursor.Key}";
                 _bad.MarkTipSet(run.Target, reason, cursor.Blocks[0].Cid);
                 _metrics?.TipSetBad(BadTipSetReasons.OtherGenesis);

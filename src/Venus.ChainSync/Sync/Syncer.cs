@@ -10,8 +10,8 @@ namespace Venus.ChainSync;
 
 /// <summary>
 /// Carries the node from its head to a target (Venus <c>Syncer.HandleNewTipSet</c>, Lotus <c>Syncer.Sync</c>): refuse
-/// what is not worth syncing, fetch headers backwards until they link to a tipset we executed, check the fork, then
-/// go forwards in segments (fetch messages, check timing, validate, execute, check roots, move the head).
+/// what is not worth syncing, fetch headers backwards until they link to a tipset known valid, check the fork, then
+/// go forwards in segments (fetch messages, check timing, roots and blocks, move the head, execute).
 /// </summary>
 /// <remarks>
 /// <para><b>Memory.</b> Headers are persisted as each backward window arrives and walked back through the store,
@@ -28,8 +28,13 @@ namespace Venus.ChainSync;
 /// <para><b>Messages.</b> The exchange already checks every block's messages against its message root, and the
 /// store holds only messages that matched, so the syncer does not hash them again; it checks the per-block limit,
 /// the timing rules and the parent roots itself, then hands blocks to the <see cref="IBlockValidator"/>.</para>
-/// <para><b>Completed</b> means the target's state is established. The head then is the target, unless a tipset
-/// weighing at least as much was the head already (a target of equal parent weight can turn out no heavier).</para>
+/// <para><b>Valid, as in Lotus.</b> A tipset is valid when its blocks pass the rules and the validator and its
+/// parent's state is what they claim; it can become the head before its own state is known. In
+/// <see cref="ExecutionMode.Full"/> the parent's state is the executor's, and each valid tipset is executed right after
+/// it becomes the head, so its child can be checked at once; in <see cref="ExecutionMode.None"/> a tipset's state is
+/// what its valid child claims, and nothing is executed.</para>
+/// <para><b>Completed</b> means the target is valid. The head then is the target, unless a tipset weighing at least as
+/// much was the head already (a target of equal parent weight can turn out no heavier).</para>
 /// <para><b>Concurrency.</b> Several syncs may run at once (for different targets). Each moves the head only when the
 /// tipset it executed weighs more than the head; the read, the comparison and the set are serialised across all runs
 /// of this syncer, so the heaviest executed tipset wins whatever the interleaving. Writers outside the syncer (a
@@ -44,7 +49,7 @@ public sealed partial class Syncer : ISyncer
     private readonly IChainStore _store;
     private readonly IChainExchange _exchange;
     private readonly IBlockValidator _validator;
-    private readonly ITipSetExecutor _executor;
+    private readonly ITipSetExecutor? _executor;
     private readonly IChainWeigher _weigher;
     private readonly BadTipSetCache _bad;
     private readonly SyncerOptions _options;
@@ -59,12 +64,23 @@ public sealed partial class Syncer : ISyncer
     public const string SyncActivityName = "chainsync.sync";
 
     /// <summary>Creates a syncer over the host's ports.</summary>
+    /// <param name="store">The chain store.</param>
+    /// <param name="exchange">Where missing headers and messages are fetched.</param>
+    /// <param name="validator">The consensus checks of each block.</param>
+    /// <param name="executor">The state executor; required in <see cref="ExecutionMode.Full"/>, unused (may be null) in <see cref="ExecutionMode.None"/>.</param>
+    /// <param name="weigher">The chain weight.</param>
+    /// <param name="badTipSets">Where bad blocks are remembered.</param>
+    /// <param name="options">Limits and the execution mode.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Where the syncer logs.</param>
+    /// <param name="metrics">Where the syncer counts.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentNullException">A port is null (the executor only in full execution mode).</exception>
     public Syncer(
         IChainStore store,
         IChainExchange exchange,
         IBlockValidator validator,
-        ITipSetExecutor executor,
+        ITipSetExecutor? executor,
         IChainWeigher weigher,
         BadTipSetCache badTipSets,
         SyncerOptions? options = null,
@@ -75,11 +91,15 @@ public sealed partial class Syncer : ISyncer
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(validator);
-        ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(weigher);
         ArgumentNullException.ThrowIfNull(badTipSets);
         _options = options ?? new SyncerOptions();
         _options.Validate();
+        if (_options.Execution == ExecutionMode.Full)
+        {
+            ArgumentNullException.ThrowIfNull(executor);
+        }
+
         _store = store;
         _exchange = exchange;
         _validator = validator;
@@ -229,10 +249,10 @@ public sealed partial class Syncer : ISyncer
 
         TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
         SyncerLog.SyncStarted(_logger, target, head);
-        if (await _store.GetStateAsync(target.Key, cancellationToken).ConfigureAwait(false) is not null)
+        if (await IsValidatedAsync(target, head, cancellationToken).ConfigureAwait(false))
         {
-            // A checkpoint we already executed needs no sync; anything else known with state is nothing to do.
-            return run.IsCheckpoint ? SyncResult.Completed(target) : run.Refused("already known with state");
+            // A checkpoint we already validated needs no sync; anything else validated is nothing to do.
+            return run.IsCheckpoint ? SyncResult.Completed(target) : run.Refused("already validated");
         }
 
         if (!run.IsCheckpoint)
@@ -281,6 +301,13 @@ public sealed partial class Syncer : ISyncer
         TipSet? cursor = await WalkDownAsync(head, target.Height, _options.ForkLengthThreshold, cancellationToken).ConfigureAwait(false);
         return cursor is not null && cursor.Height == target.Height && Target.Contains(cursor, target);
     }
+
+    /// <summary>
+    /// Whether <paramref name="tipSet"/> is known valid: the head (whose own state may still be pending), or a tipset
+    /// with a recorded state (executed, or claimed by a valid child in <see cref="ExecutionMode.None"/>).
+    /// </summary>
+    private async ValueTask<bool> IsValidatedAsync(TipSet tipSet, TipSet head, CancellationToken cancellationToken) =>
+        tipSet.Key == head.Key || await _store.GetStateAsync(tipSet.Key, cancellationToken).ConfigureAwait(false) is not null;
 
     private async ValueTask<bool> DescendsFromAsync(TipSet tipSet, TipSet ancestor, CancellationToken cancellationToken) =>
         (await WalkDownAsync(tipSet, ancestor.Height, int.MaxValue, cancellationToken).ConfigureAwait(false))?.Key == ancestor.Key;

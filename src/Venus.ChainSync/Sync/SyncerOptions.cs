@@ -35,6 +35,13 @@ public sealed class SyncerOptions
     /// <summary>Most messages (BLS and secp together) in one block: 10 000, Lotus's <c>BlockMessageLimit</c> (<c>build/params_shared_vals.go</c>).</summary>
     public int MaxMessagesPerBlock { get; init; } = 10_000;
 
+    /// <summary>
+    /// Whether the node executes tipsets (<see cref="ExecutionMode.Full"/>, the default) or trusts the state roots
+    /// their children claim (<see cref="ExecutionMode.None"/>: a relay, bootstrap or archive node, or a host without
+    /// an FVM; no <see cref="ITipSetExecutor"/> is needed).
+    /// </summary>
+    public ExecutionMode Execution { get; init; } = ExecutionMode.Full;
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -45,5 +52,9 @@ public sealed class SyncerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockDelay, TimeSpan.FromSeconds(1), nameof(BlockDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(AllowableClockDrift, TimeSpan.Zero, nameof(AllowableClockDrift));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessagesPerBlock, 1, nameof(MaxMessagesPerBlock));
+        if (!Enum.IsDefined(Execution))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Execution), Execution, "Not an execution mode.");
+        }
     }
 }

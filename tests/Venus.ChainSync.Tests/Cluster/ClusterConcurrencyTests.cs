@@ -66,7 +66,11 @@ public sealed class ClusterConcurrencyTests
 
         Assert.Empty(gated.Node.Dispatcher.Running);
         Assert.Equal(Producers, gated.Node.SyncReports.Count(r => r.Requeued));
-        Assert.Equal(gated.Cluster.Genesis, await gated.Node.GetHeadAsync());
+
+        // Each sync was held in its first execution, so no tipset above the first of a branch was reached; that first
+        // one is valid (its parent, genesis, has state) and may have become the head before its own execution.
+        TipSet head = await gated.Node.GetHeadAsync();
+        Assert.True(head == gated.Cluster.Genesis || head.Parents == gated.Cluster.Genesis.Key, $"head {head}");
     }
 
     /// <summary>

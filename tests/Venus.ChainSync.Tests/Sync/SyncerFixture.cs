@@ -25,7 +25,9 @@ internal sealed class SyncerFixture
         Bad = new BadTipSetCache(timeProvider: Time);
         var weigher = new ParentWeightWeigher();
         Recorder = new RecordingChainStore(Store, weigher);
-        Syncer = new Syncer(Recorder, Exchange, validator ?? SyntacticBlockValidator.Instance, executor ?? Executor, weigher, Bad, options, Time, metrics: metrics);
+        // In no-execution mode the syncer gets no executor at all, as a host without an FVM would give it.
+        ITipSetExecutor? used = options?.Execution == ExecutionMode.None ? null : executor ?? Executor;
+        Syncer = new Syncer(Recorder, Exchange, validator ?? SyntacticBlockValidator.Instance, used, weigher, Bad, options, Time, metrics: metrics);
     }
 
     public ChainBuilder Chain { get; }
