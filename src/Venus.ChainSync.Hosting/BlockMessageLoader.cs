@@ -8,50 +8,41 @@ namespace Venus.ChainSync.Hosting;
 /// <summary>Loads a block's messages by CID from the local block store (what the message pool and earlier syncs stored).</summary>
 internal sealed class BlockMessageLoader(IBlockstore blocks)
 {
-    /// <summary>The block with its messages, or null if any message is missing from the store or is not what its CID names.</summary>
-    public async Task<FullBlock?> LoadAsync(BlockHeader header, ImmutableArray<Cid> blsMessages, ImmutableArray<Cid> secpkMessages, CancellationToken cancellationToken)
+    /// <summary>
+    /// The block as a one-block tipset with its messages, or null if any message is missing from the store or is not
+    /// what its CID names. The CIDs were checked against the root already, so the root is not hashed again.
+    /// </summary>
+    public async Task<FullTipSet?> LoadAsync(CheckedMessageCids cids, CancellationToken cancellationToken)
     {
-        var bls = new Message[blsMessages.Length];
-        for (int i = 0; i < bls.Length; i++)
-        {
-            if (await LoadAsync(blsMessages[i], Message.Decode, cancellationToken).ConfigureAwait(false) is not { } message)
-            {
-                return null;
-            }
+        Message[]? bls = await LoadAllAsync(cids.BlsMessages, Message.Decode, cancellationToken).ConfigureAwait(false);
+        SignedMessage[]? secpk = await LoadAllAsync(cids.SecpkMessages, SignedMessage.Decode, cancellationToken).ConfigureAwait(false);
 
-            bls[i] = message;
-        }
-
-        var secpk = new SignedMessage[secpkMessages.Length];
-        for (int i = 0; i < secpk.Length; i++)
-        {
-            if (await LoadAsync(secpkMessages[i], SignedMessage.Decode, cancellationToken).ConfigureAwait(false) is not { } message)
-            {
-                return null;
-            }
-
-            secpk[i] = message;
-        }
-
-        return new FullBlock(header, bls, secpk);
+        // TryCreate compares each loaded message's CID with the one it was loaded by.
+        return bls is not null && secpk is not null && FullTipSet.TryCreate(cids, bls, secpk, out FullTipSet? full) ? full : null;
     }
 
-    private async Task<T?> LoadAsync<T>(Cid cid, Func<ReadOnlyMemory<byte>, T> decode, CancellationToken cancellationToken)
+    private async Task<T[]?> LoadAllAsync<T>(ImmutableArray<Cid> cids, Func<ReadOnlyMemory<byte>, T> decode, CancellationToken cancellationToken)
         where T : class
     {
-        if (await blocks.GetAsync(cid, cancellationToken).ConfigureAwait(false) is not { } data)
+        var items = new T[cids.Length];
+        for (int i = 0; i < items.Length; i++)
         {
-            return null;
+            if (await blocks.GetAsync(cids[i], cancellationToken).ConfigureAwait(false) is not { } data)
+            {
+                return null;
+            }
+
+            try
+            {
+                items[i] = decode(data);
+            }
+            catch (DagCborException)
+            {
+                // Something else is stored under this CID (a signed message where a BLS one is named, say): treat as missing.
+                return null;
+            }
         }
 
-        try
-        {
-            return decode(data);
-        }
-        catch (DagCborException)
-        {
-            // Something else is stored under this CID (a signed message where a BLS one is named, say): treat as missing.
-            return null;
-        }
+        return items;
     }
 }

@@ -60,7 +60,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
             throw;
         }
 
-        _helloLoop = Task.Run(() => ForwardGreetedHeadsAsync(parts, logger, _stop.Token), CancellationToken.None);
+        _helloLoop = Task.Run(() => ForwardGreetedHeadsAsync(parts, _stop.Token), CancellationToken.None);
         _gossipLoop = Task.Run(() => parts.Gossip.RunAsync(_stop.Token), CancellationToken.None);
         parts.Dispatcher.Start();
         _parts = parts;
@@ -108,26 +108,12 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         }
     }
 
-    /// <summary>Hands each greeted head to the dispatcher, with its messages from the store (hello stored them there).</summary>
-    private static async Task ForwardGreetedHeadsAsync(Parts parts, ILogger logger, CancellationToken stop)
+    /// <summary>Hands each greeted head to the dispatcher (the engine's one hello intake) until stop.</summary>
+    private static async Task ForwardGreetedHeadsAsync(Parts parts, CancellationToken stop)
     {
         try
         {
-            await foreach (ChainInfo head in parts.Hello.Heads(stop).ConfigureAwait(false))
-            {
-                try
-                {
-                    FullTipSet? full = await parts.HelloSource.TryLoadFullTipSetAsync(head.Head.Key, stop).ConfigureAwait(false);
-                    if (full is not null)
-                    {
-                        await parts.Dispatcher.SendHelloAsync(full, head.Source, head.Sender, stop).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-                {
-                    HostingLog.GreetedHeadFailed(logger, head.Head, e);
-                }
-            }
+            await parts.Dispatcher.ForwardGreetedHeadsAsync(parts.Hello, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

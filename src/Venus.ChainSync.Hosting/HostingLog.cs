@@ -12,9 +12,6 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 1101, EventName = "ChainSyncStopped", Level = LogLevel.Information, Message = "Chain sync stopped")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(EventId = 1102, EventName = "GreetedHeadFailed", Level = LogLevel.Warning, Message = "A greeted head {Head} could not be handed to the dispatcher")]
-    public static partial void GreetedHeadFailed(ILogger logger, TipSet head, Exception exception);
-
     [LoggerMessage(EventId = 1103, EventName = "LoopFailed", Level = LogLevel.Error, Message = "A chain sync loop had failed before stop")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -17,12 +17,12 @@ internal sealed partial class SyncApi
             return new SubmitResult(false, $"refused by the submit filter: {veto}");
         }
 
-        if (!MessageRoot.Matches(header, block.BlsMessages, block.SecpkMessages))
+        if (MessageRoot.Check(header, block.BlsMessages, block.SecpkMessages) is not { } cids)
         {
             return new SubmitResult(false, "its messages do not match its message root");
         }
 
-        FullBlock? full = await _loader.LoadAsync(header, block.BlsMessages, block.SecpkMessages, cancellationToken).ConfigureAwait(false);
+        FullTipSet? full = await _loader.LoadAsync(cids, cancellationToken).ConfigureAwait(false);
         if (full is null)
         {
             return new SubmitResult(false, "some of its messages are not in the block store");
@@ -41,7 +41,7 @@ internal sealed partial class SyncApi
         _dispatcher.SyncFinished += OnFinished;
         try
         {
-            DispatchOutcome outcome = await _dispatcher.SendOwnBlockAsync(FullTipSet.Create([full]), cancellationToken).ConfigureAwait(false);
+            DispatchOutcome outcome = await _dispatcher.SendAsync(IncomingTipSet.Own(full), cancellationToken).ConfigureAwait(false);
             if (outcome != DispatchOutcome.Queued)
             {
                 return new SubmitResult(false, outcome.ToString());
@@ -58,8 +58,8 @@ internal sealed partial class SyncApi
                 result = null;
             }
 
-            // Refused means the node already has this chain or a heavier one: the block is still valid news if executed.
-            bool known = result?.Kind == SyncOutcomeKind.Completed || await IsExecutedAsync(header, cancellationToken).ConfigureAwait(false);
+            // Refused means the node already has this chain or a heavier one: the block is still valid news if validated.
+            bool known = result?.Kind == SyncOutcomeKind.Completed || await IsValidatedAsync(header, cancellationToken).ConfigureAwait(false);
             if (!known)
             {
                 return new SubmitResult(false, result is null ? $"not synced within {_options.SubmitSyncTimeout}" : $"{result.Kind}: {result.Reason}");
@@ -76,6 +76,11 @@ internal sealed partial class SyncApi
 
     private string BlockTopic => BlockGossip.TopicOf(_options.NetworkName);
 
-    private async ValueTask<bool> IsExecutedAsync(BlockHeader header, CancellationToken cancellationToken) =>
-        await _store.GetStateAsync(TipSetKey.Create(header.Cid), cancellationToken).ConfigureAwait(false) is not null;
+    /// <summary>Whether the one-block tipset of <paramref name="header"/> is known valid: the head, or with a recorded state.</summary>
+    private async ValueTask<bool> IsValidatedAsync(BlockHeader header, CancellationToken cancellationToken)
+    {
+        TipSetKey key = TipSetKey.Create(header.Cid);
+        return (await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false)).Key == key
+            || await _store.GetStateAsync(key, cancellationToken).ConfigureAwait(false) is not null;
+    }
 }

@@ -95,7 +95,10 @@ internal sealed partial class SyncApi : ISyncApi
             return new SubmitResult(false, "the exchange did not return that tipset");
         }
 
-        DispatchOutcome outcome = await _dispatcher.SendHelloAsync(full, head.Source, head.Sender, cancellationToken).ConfigureAwait(false);
+        PeerId? sender = PeerId.TryParse(head.Sender, out PeerId parsedSender) ? parsedSender : null;
+        PeerId? origin = PeerId.TryParse(head.Source, out PeerId parsedOrigin) ? parsedOrigin : sender;
+        var incoming = new IncomingTipSet(full, TipSetSource.Hello, sender, origin);
+        DispatchOutcome outcome = await _dispatcher.SendAsync(incoming, cancellationToken).ConfigureAwait(false);
         return new SubmitResult(outcome == DispatchOutcome.Queued, outcome.ToString());
     }
 

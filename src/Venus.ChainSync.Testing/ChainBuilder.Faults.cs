@@ -5,19 +5,23 @@ namespace Venus.ChainSync.Testing;
 /// <summary>What planting a <see cref="TipSetFault"/> needs beyond the ordinary build.</summary>
 public sealed partial class ChainBuilder
 {
-    // Only tipsets built with TipSetFault.WrongMessageRoot: the variant whose messages match the headers.
-    private readonly Dictionary<TipSetKey, FullTipSet> _honest = [];
+    // Only tipsets built with TipSetFault.WrongMessageRoot: their blocks as a lying peer serves and gossips them.
+    private readonly Dictionary<TipSetKey, FullBlock[]> _served = [];
 
     /// <summary>
-    /// The tipset with the messages its headers commit to: the same as <see cref="GetFullTipSet(TipSetKey)"/> except
-    /// for a tipset built with <see cref="TipSetFault.WrongMessageRoot"/>, whose true messages this returns.
+    /// The tipset's blocks with the messages a peer serves and gossips for it, in tipset order: its true messages
+    /// (<see cref="GetFullTipSet(TipSetKey)"/>) except for a tipset built with <see cref="TipSetFault.WrongMessageRoot"/>,
+    /// whose blocks carry one message more than their headers commit to — which no <see cref="FullTipSet"/> can hold.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No tipset with that key was built here.</exception>
-    public FullTipSet GetHonestFullTipSet(TipSetKey key)
+    public IReadOnlyList<FullBlock> GetServedBlocks(TipSetKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _honest.TryGetValue(key, out FullTipSet? honest) ? honest : GetFullTipSet(key);
+        return _served.TryGetValue(key, out FullBlock[]? served) ? served : GetFullTipSet(key).Blocks;
     }
+
+    /// <summary>Whether the tipset was built with <see cref="TipSetFault.WrongMessageRoot"/>, so peers serve it with messages its headers do not commit to.</summary>
+    public bool IsServedWithWrongMessages(TipSetKey key) => _served.ContainsKey(key);
 
     // Derived, not random, so planting it draws nothing from the seed: another state no executor produces from this parent.
     private static TipSetState WrongState(TipSetState produced) =>

@@ -176,11 +176,11 @@ public sealed partial class ChainBuilder
             served[b] = wrongMessageRoot ? WithExtraMessage(blocks[b]) : blocks[b];
         }
 
-        var full = FullTipSet.Create(served);
+        var full = FullTipSet.Create(blocks);
         _full.Add(full.Key, full);
         if (wrongMessageRoot)
         {
-            _honest.Add(full.Key, FullTipSet.Create(full.TipSet, [.. full.TipSet.Blocks.Select(h => blocks.Single(b => b.Cid == h.Cid))]));
+            _served.Add(full.Key, [.. full.TipSet.Blocks.Select(h => served.Single(b => b.Cid == h.Cid))]);
         }
 
         return full.TipSet;
@@ -245,8 +245,9 @@ public sealed partial class ChainBuilder
     }
 
     /// <summary>
-    /// The tipset with its messages per block, in tipset order, as it is served and gossiped: for a tipset built with
-    /// <see cref="TipSetFault.WrongMessageRoot"/>, with messages that do not match its headers.
+    /// The tipset with its true messages per block, in tipset order (for a tipset built with
+    /// <see cref="TipSetFault.WrongMessageRoot"/>, what its headers commit to, not what it is served with: see
+    /// <see cref="GetServedBlocks"/>).
     /// </summary>
     /// <exception cref="KeyNotFoundException">No tipset with that key was built here.</exception>
     public FullTipSet GetFullTipSet(TipSetKey key)
@@ -255,7 +256,7 @@ public sealed partial class ChainBuilder
         return _full.TryGetValue(key, out FullTipSet? full) ? full : throw new KeyNotFoundException($"No tipset {key} was built here.");
     }
 
-    /// <summary>The tipset with its messages per block, in tipset order, as it is served (see <see cref="GetFullTipSet(TipSetKey)"/>).</summary>
+    /// <summary>The tipset with its true messages per block, in tipset order (see <see cref="GetFullTipSet(TipSetKey)"/>).</summary>
     public FullTipSet GetFullTipSet(TipSet tipSet)
     {
         ArgumentNullException.ThrowIfNull(tipSet);
@@ -266,7 +267,7 @@ public sealed partial class ChainBuilder
     /// The state <paramref name="tipSet"/> produces by <see cref="TestTipSetExecutor.Compute"/> (genesis: its own
     /// <see cref="GenesisState"/>): what its children's blocks name as their parent state. It is computed from the
     /// parent state the tipset's blocks name (for <see cref="TipSetFault.WrongParentStateRoot"/>, the wrong one) and
-    /// its true messages (<see cref="GetHonestFullTipSet"/>).
+    /// its true messages (<see cref="GetFullTipSet(TipSetKey)"/>).
     /// </summary>
     /// <exception cref="KeyNotFoundException">The tipset was not built here.</exception>
     public TipSetState StateOf(TipSet tipSet)
@@ -286,7 +287,7 @@ public sealed partial class ChainBuilder
         }
 
         // Computed when first asked for (a child is built, or a test asks), so tips that stay leaves cost nothing.
-        FullTipSet full = GetHonestFullTipSet(key);
+        FullTipSet full = GetFullTipSet(key);
         BlockHeader first = full.TipSet.Blocks[0];
         state = TestTipSetExecutor.Compute(full, new TipSetState(first.ParentStateRoot, first.ParentMessageReceipts));
         _states.Add(key, state);

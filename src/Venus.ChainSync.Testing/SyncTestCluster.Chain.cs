@@ -44,7 +44,7 @@ public sealed partial class SyncTestCluster
     /// <summary>
     /// Builds one tipset of shape <paramref name="spec"/> (one block, no messages by default) on
     /// <paramref name="producer"/>'s head and hands it to the producer's dispatcher as its own block
-    /// (<see cref="Dispatcher.SendOwnBlockAsync"/>), as a miner does; returns once the producer's head is that tipset.
+    /// (<see cref="Dispatcher.SendAsync"/> with <see cref="TipSetSource.Own"/>), as a miner does; returns once the producer's head is that tipset.
     /// Nobody else hears of it: see <see cref="AnnounceAsync"/> and <see cref="ProduceAsync"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The cluster is not running.</exception>
@@ -54,14 +54,14 @@ public sealed partial class SyncTestCluster
         ThrowUnlessRunning();
         TipSet head = await producer.GetHeadAsync(cancellationToken).ConfigureAwait(false);
         FullTipSet next = Builder.GetFullTipSet(Builder.AddTipSet(head, spec ?? new TipSetSpec()));
-        await producer.Dispatcher.SendOwnBlockAsync(next, cancellationToken).ConfigureAwait(false);
+        await producer.Dispatcher.SendAsync(IncomingTipSet.Own(next), cancellationToken).ConfigureAwait(false);
         await producer.WaitForHeadAsync(next.Key, cancellationToken).ConfigureAwait(false);
         return next;
     }
 
     /// <summary>
     /// Delivers <paramref name="tipSet"/> as gossip from <paramref name="from"/>
-    /// (<see cref="Dispatcher.SendGossipBlockAsync"/>, source and sender both <paramref name="from"/>) to each node of
+    /// (<see cref="Dispatcher.SendAsync"/> with <see cref="TipSetSource.Gossip"/>, source and sender both <paramref name="from"/>) to each node of
     /// <paramref name="to"/>, or to every other node when it is null. The engine has no gossip layer yet; this is what
     /// one would hand the dispatcher.
     /// </summary>
@@ -71,11 +71,10 @@ public sealed partial class SyncTestCluster
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(tipSet);
         ThrowUnlessRunning();
-        string peer = from.PeerId.ToString();
         var outcomes = new List<DispatchOutcome>();
         foreach (SyncTestNode node in to ?? _nodes.Where(n => n != from))
         {
-            outcomes.Add(await node.Dispatcher.SendGossipBlockAsync(tipSet, peer, peer, cancellationToken).ConfigureAwait(false));
+            outcomes.Add(await node.Dispatcher.SendAsync(IncomingTipSet.Gossip(tipSet, from.PeerId, from.PeerId), cancellationToken).ConfigureAwait(false));
         }
 
         return outcomes;

@@ -17,7 +17,7 @@ namespace Venus.ChainSync.Testing;
 /// <para><b>Hello to dispatcher.</b> The hello service reports greeted heads as <see cref="ChainInfo"/> (it has already
 /// stored each one's headers and messages through the node's store); the dispatcher wants the head with its messages.
 /// The node runs one loop that reads <see cref="HelloService.Heads"/>, loads the full tipset from the store and hands
-/// it to <see cref="Dispatcher.SendHelloAsync"/>. That loop is the glue a host has to write; the Hosting layer will
+/// it to <see cref="Dispatcher.ForwardGreetedHeadsAsync"/>. That loop is the glue a host has to write; the Hosting layer will
 /// own it for real nodes.</para>
 /// <para><b>Lifetime.</b> Built by the cluster, started by <see cref="SyncTestCluster.StartAsync"/> and stopped by
 /// <see cref="SyncTestCluster.DisposeAsync"/>; nothing runs before. Every member is thread-safe.</para>
@@ -151,7 +151,7 @@ public sealed class SyncTestNode
     internal async Task StopHelloAsync()
     {
         // Heads completes once the service has stopped, which ends the loop: the service owns its end. The loop's
-        // own awaits (an in-memory store, a dispatcher whose Send* never blocks) cannot hang.
+        // own awaits (an in-memory store, a dispatcher whose SendAsync never blocks) cannot hang.
         await Hello.StopAsync(CancellationToken.None).ConfigureAwait(false);
         if (_helloToDispatcher is not null)
         {
@@ -168,14 +168,7 @@ public sealed class SyncTestNode
 
     private async Task ForwardHelloHeadsAsync()
     {
-        await foreach (ChainInfo info in Hello.Heads(CancellationToken.None).ConfigureAwait(false))
-        {
-            // The hello service stored the head's headers and messages before reporting it.
-            FullTipSet? full = await Store.GetFullTipSetAsync(info.Head.Key, CancellationToken.None).ConfigureAwait(false);
-            if (full is not null)
-            {
-                await Dispatcher.SendHelloAsync(full, info.Source, info.Sender, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
+        // The engine's one hello intake; it ends when the hello service stops and completes its heads.
+        await Dispatcher.ForwardGreetedHeadsAsync(Hello, CancellationToken.None).ConfigureAwait(false);
     }
 }

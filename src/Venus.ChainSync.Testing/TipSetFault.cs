@@ -25,11 +25,11 @@ public abstract record TipSetFault
 
     /// <summary>
     /// Every block's header commits (<see cref="Primitives.BlockHeader.Messages"/>) to its true messages, but the
-    /// block is served with one BLS message more (<see cref="ChainBuilder.GetFullTipSet(Primitives.TipSetKey)"/>); the
-    /// true variant is <see cref="ChainBuilder.GetHonestFullTipSet(Primitives.TipSetKey)"/>, and the extra message is
-    /// stored too. The header is sound and only the sender lies, so a syncer should fail the sync without caching
-    /// anything and succeed once an honest peer serves the true messages; a dispatcher should refuse the block from
-    /// gossip.
+    /// block is served with one BLS message more (<see cref="ChainBuilder.GetServedBlocks(Primitives.TipSetKey)"/>); the
+    /// true variant is <see cref="ChainBuilder.GetFullTipSet(Primitives.TipSetKey)"/>, and the extra message is stored
+    /// too. The header is sound and only the sender lies, so a syncer should fail the sync without caching anything and
+    /// succeed once an honest peer serves the true messages; the served blocks cannot even form a
+    /// <see cref="Primitives.FullTipSet"/>.
     /// </summary>
     public static TipSetFault WrongMessageRoot { get; } = new MessageRootFault();
 

@@ -160,7 +160,7 @@ internal static class ExchangeTargets
             RoundTrip.That(full.Count == segment.Count, "a valid segment has a different number of full tipsets");
             foreach (FullTipSet tipset in full)
             {
-                RoundTrip.That(tipset.MessagesMatchHeaders(), $"the messages of tipset {tipset.Key} in a valid segment do not match its headers");
+                RoundTrip.That(tipset.Blocks.All(b => b.MessagesMatchHeader()), $"the messages of tipset {tipset.Key} in a valid segment do not match its headers");
             }
         }
     }

@@ -187,10 +187,6 @@ public sealed partial class ChainExchangeClient : IChainExchange
     }
 
     /// <inheritdoc/>
-    /// <remarks>Always true: <see cref="ResponseValidator"/> checks every block's message root before anything is returned.</remarks>
-    public bool VerifiesMessageRoots => true;
-
-    /// <inheritdoc/>
     public void AddPeer(PeerId peer)
     {
         if (Tracker.Add(peer))

@@ -28,13 +28,6 @@ public interface IChainExchange
     /// <exception cref="ExchangeFailedException">None of them could supply it.</exception>
     Task<FullTipSet> GetFullTipSetAsync(IReadOnlyList<PeerId> peers, TipSetKey key, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Whether this implementation itself checks every fetched block's messages against its message root (the
-    /// built-in <see cref="ChainExchangeClient"/> does). When false — the default for other implementations — the
-    /// syncer checks them again rather than trust the contract above.
-    /// </summary>
-    bool VerifiesMessageRoots => false;
-
     /// <summary>Makes a peer a candidate for requests.</summary>
     void AddPeer(PeerId peer);
 

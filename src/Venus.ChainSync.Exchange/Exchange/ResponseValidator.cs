@@ -325,7 +325,10 @@ public static class ResponseValidator
         return null;
     }
 
-    /// <summary>Picks each block's messages (counts and ranges were checked) and checks them against its message root.</summary>
+    /// <summary>
+    /// Picks each block's messages (counts and ranges were checked) and pairs them with the tipset, which checks each
+    /// block's messages against its message root: the one hashing of the roots.
+    /// </summary>
     private static ResponseValidation? Assemble(TipSet tipset, CompactedMessages compacted, int index, out FullTipSet fullTipSet)
     {
         fullTipSet = null!;
@@ -333,30 +336,28 @@ public static class ResponseValidator
         var fullBlocks = new FullBlock[blocks.Length];
         for (int b = 0; b < blocks.Length; b++)
         {
-            Pick(compacted.Bls, compacted.BlsIncludes[b], static m => m.Cid, out Message[] bls, out Cid[] blsCids);
-            Pick(compacted.Secpk, compacted.SecpkIncludes[b], static m => m.Cid, out SignedMessage[] secpk, out Cid[] secpkCids);
-            if (!MessageRoot.Matches(blocks[b], blsCids, secpkCids))
-            {
-                return Invalid($"messages of block {b} of tipset {index} do not hash to its message root");
-            }
-
-            fullBlocks[b] = new FullBlock(blocks[b], ImmutableCollectionsMarshal.AsImmutableArray(bls), ImmutableCollectionsMarshal.AsImmutableArray(secpk));
+            fullBlocks[b] = new FullBlock(blocks[b], Pick(compacted.Bls, compacted.BlsIncludes[b]), Pick(compacted.Secpk, compacted.SecpkIncludes[b]));
         }
 
-        fullTipSet = FullTipSet.Create(tipset, fullBlocks);
+        if (!FullTipSet.TryCreate(tipset, fullBlocks, out FullTipSet? full, out int mismatched))
+        {
+            return Invalid($"messages of block {mismatched} of tipset {index} do not hash to its message root");
+        }
+
+        fullTipSet = full;
         return null;
     }
 
     /// <summary>Picks the included items, whose indexes are known to be in range.</summary>
-    private static void Pick<T>(ImmutableArray<T> items, ImmutableArray<ulong> includes, Func<T, Cid> cidOf, out T[] picked, out Cid[] cids)
+    private static ImmutableArray<T> Pick<T>(ImmutableArray<T> items, ImmutableArray<ulong> includes)
     {
-        picked = new T[includes.Length];
-        cids = new Cid[includes.Length];
+        var picked = new T[includes.Length];
         for (int i = 0; i < includes.Length; i++)
         {
             picked[i] = items[(int)includes[i]];
-            cids[i] = cidOf(picked[i]);
         }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(picked);
     }
 
     private static TipSet[] Slice(IReadOnlyList<TipSet> tipsets, int count)

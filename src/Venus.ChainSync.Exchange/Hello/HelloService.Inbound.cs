@@ -215,7 +215,6 @@ public sealed partial class HelloService
                 return GreetingResults.FetchFailed;
             }
 
-            await _chain.StoreFullTipSetAsync(head, stopping).ConfigureAwait(false);
             _logger.HeadFetched(peer, key);
         }
 
@@ -225,8 +224,7 @@ public sealed partial class HelloService
             return GreetingResults.Ignored;
         }
 
-        string id = peer.ToString();
-        await _heads.Writer.WriteAsync(new ChainInfo(head.TipSet, id, id), stopping).ConfigureAwait(false);
+        await _heads.Writer.WriteAsync(new GreetedHead(head, peer), stopping).ConfigureAwait(false);
         _logger.HeadReported(peer, key, head.Height);
         return GreetingResults.Accepted;
     }

@@ -12,7 +12,7 @@ namespace Venus.ChainSync.Hello;
 /// <summary>
 /// The <c>/fil/hello/1.0.0</c> protocol: greets every newly connected peer with our head and genesis, answers
 /// peers' greetings with the latency message, drops peers of another chain, and reports the heads that peers
-/// greet us with as <see cref="ChainInfo"/> on <see cref="Heads"/>.
+/// greet us with, with their messages, as <see cref="GreetedHead"/>s on <see cref="Heads"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>Lifetime.</b> Nothing runs until <see cref="StartAsync"/>, which registers the stream handler and
@@ -34,14 +34,14 @@ namespace Venus.ChainSync.Hello;
 /// (<see cref="IChainExchange.AddPeer"/>, Lotus's <c>AddFilecoinPeer</c>), and hand the greeted head to a
 /// background fetch.</para>
 /// <para><b>Fetch.</b> The greeted tipset is loaded from <see cref="IHelloChainSource"/> or else fetched from the
-/// greeting peer alone with <see cref="IChainExchange.GetFullTipSetAsync"/> (headers and messages) and stored
-/// through the chain source. At most one fetch per peer runs at a time: a greeting from a peer whose previous
+/// greeting peer alone with <see cref="IChainExchange.GetFullTipSetAsync"/> (headers and messages); it is not stored
+/// here: whoever reads <see cref="Heads"/> (the sync dispatcher) stores what it takes in. At most one fetch per peer runs at a time: a greeting from a peer whose previous
 /// greeting is still being fetched is dropped and counted <c>busy</c>, not queued and not allowed to replace the
 /// running fetch, so a peer that greets in a loop cannot keep us fetching without end, and the fetch already
 /// running still yields that peer's head. At most <see cref="HelloServiceOptions.MaxConcurrentFetches"/> run over
 /// all peers; greetings beyond that are also counted <c>busy</c>.</para>
 /// <para><b>What is reported.</b> Every fetched or loaded head except the genesis tipset (Lotus: "don't bother
-/// informing about genesis"), as <c>ChainInfo(head, source: peer, sender: peer)</c>. Following Lotus, a head
+/// informing about genesis"), as <c>GreetedHead(head with its messages, peer)</c>. Following Lotus, a head
 /// lighter or lower than ours is reported too: deciding whether to sync to it is the engine's job, not this
 /// service's. A greeting with an empty head key is not fetched. Heads wait in a bounded channel of
 /// <see cref="HelloServiceOptions.HeadsCapacity"/>; when it is full the fetch waits for room
@@ -71,7 +71,7 @@ public sealed partial class HelloService : IAsyncDisposable
     private readonly HelloServiceOptions _options;
     private readonly ReadLimits _greetingLimits;
     private readonly ReadLimits _latencyLimits;
-    private readonly Channel<ChainInfo> _heads;
+    private readonly Channel<GreetedHead> _heads;
 
     private readonly Lock _gate = new();
     private readonly HashSet<PeerId> _fetching = [];
@@ -115,7 +115,7 @@ public sealed partial class HelloService : IAsyncDisposable
         _logger = logger;
         _greetingLimits = new ReadLimits(_options.MaxGreetingBytes, _options.GreetingReadTimeout, 0, _options.GreetingReadTimeout);
         _latencyLimits = new ReadLimits(MaxLatencyBytes, _options.LatencyReadTimeout, 0, _options.LatencyReadTimeout);
-        _heads = Channel.CreateBounded<ChainInfo>(new BoundedChannelOptions(_options.HeadsCapacity)
+        _heads = Channel.CreateBounded<GreetedHead>(new BoundedChannelOptions(_options.HeadsCapacity)
         {
             // Wait, not drop: see the class remarks. Writers are fetch tasks, which StopAsync cancels.
             FullMode = BoundedChannelFullMode.Wait,
@@ -142,7 +142,7 @@ public sealed partial class HelloService : IAsyncDisposable
     /// A channel rather than a callback: the consumer's code runs in its own loop, never inside the service's fetch
     /// tasks, so its exceptions and stalls stay its own, and the full mode is chosen here once (see the class remarks).
     /// </remarks>
-    public IAsyncEnumerable<ChainInfo> Heads(CancellationToken cancellationToken) => _heads.Reader.ReadAllAsync(cancellationToken);
+    public IAsyncEnumerable<GreetedHead> Heads(CancellationToken cancellationToken) => _heads.Reader.ReadAllAsync(cancellationToken);
 
     /// <summary>
     /// Registers the <see cref="HelloMessage.ProtocolId"/> handler and starts greeting newly connected peers.

@@ -5,7 +5,7 @@ namespace Venus.ChainSync.Hello;
 
 /// <summary>
 /// What <see cref="HelloService"/> needs from the node's chain: the head it announces, the genesis it checks
-/// greetings against, and a local store for the tipsets greeted to it.
+/// greetings against, and the tipsets it already has (a greeted one it lacks is fetched from the peer).
 /// </summary>
 /// <remarks>
 /// Implementations must be thread-safe: greetings from many peers are handled at once. A method that throws
@@ -30,15 +30,6 @@ public interface IHelloChainSource
     /// </summary>
     ValueTask<FullTipSet?> TryLoadFullTipSetAsync(TipSetKey key, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Stores a full tipset fetched from a greeting peer (headers and messages), so the syncer finds it locally.
-    /// </summary>
-    /// <remarks>
-    /// The exchange client has already checked that the tipset is well formed and that each block's messages
-    /// hash to its header's message root; consensus validation has not happened yet (Venus stores hello tipsets
-    /// the same way). Storing a tipset that is already present must be harmless.
-    /// </remarks>
-    ValueTask StoreFullTipSetAsync(FullTipSet tipSet, CancellationToken cancellationToken);
 }
 
 /// <summary>A head as announced in a greeting: the tipset key, its height and its chain weight.</summary>
@@ -46,3 +37,8 @@ public interface IHelloChainSource
 /// <param name="Height">Its epoch.</param>
 /// <param name="Weight">Its chain weight.</param>
 public readonly record struct HelloChainHead(TipSetKey Key, long Height, BigInteger Weight);
+
+/// <summary>A head a peer greeted us with, with every block's messages (checked against their roots, as every <see cref="FullTipSet"/> is).</summary>
+/// <param name="Head">The greeted tipset.</param>
+/// <param name="Peer">The peer that greeted us.</param>
+public sealed record GreetedHead(FullTipSet Head, Network.PeerId Peer);

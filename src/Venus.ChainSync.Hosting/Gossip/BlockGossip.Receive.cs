@@ -70,9 +70,9 @@ internal sealed partial class BlockGossip
             return GossipResults.TooManyMessages;
         }
 
-        // A few microseconds of hashing, before any I/O: the listed CIDs must be the ones the header commits to, so
-        // every message loaded by them below is the block's own.
-        if (!MessageRoot.Matches(header, block.BlsMessages, block.SecpkMessages))
+        // A few microseconds of hashing, before any I/O, and the only hashing of this block's root: the listed CIDs
+        // must be the ones the header commits to, so every message loaded by them below is the block's own.
+        if (MessageRoot.Check(header, block.BlsMessages, block.SecpkMessages) is not { } cids)
         {
             return GossipResults.MessageRootMismatch;
         }
@@ -103,7 +103,7 @@ internal sealed partial class BlockGossip
         }
 
         // DropOldest: never waits; a displaced block is counted by the channel's callback.
-        _queue.Writer.TryWrite(new Received(block, header, message.Source, message.ReceivedFrom));
+        _queue.Writer.TryWrite(new Received(cids, message.Source, message.ReceivedFrom));
         return null;
     }
 

@@ -38,25 +38,24 @@ internal sealed partial class BlockGossip
 
     private async Task<string> HandleAsync(Received received, CancellationToken stop)
     {
-        FullBlock? full = await _loader.LoadAsync(received.Header, received.Message.BlsMessages, received.Message.SecpkMessages, stop).ConfigureAwait(false) ?? await FetchAsync(received, stop).ConfigureAwait(false);
-        if (full is null)
+        FullTipSet? tipSet = await _loader.LoadAsync(received.Cids, stop).ConfigureAwait(false) ?? await FetchAsync(received, stop).ConfigureAwait(false);
+        if (tipSet is null)
         {
             return GossipResults.MessagesUnavailable;
         }
 
-        DispatchOutcome outcome = await _dispatcher.SendGossipBlockAsync(
-            FullTipSet.Create([full]), received.Source.ToString(), received.ReceivedFrom.ToString(), stop).ConfigureAwait(false);
+        DispatchOutcome outcome = await _dispatcher.SendAsync(IncomingTipSet.Gossip(tipSet, received.ReceivedFrom, received.Source), stop).ConfigureAwait(false);
         return outcome == DispatchOutcome.Queued ? GossipResults.Accepted : GossipResults.Refused;
     }
 
     /// <summary>The block with its messages from the peers it came from, through the exchange (which checks the root).</summary>
-    private async Task<FullBlock?> FetchAsync(Received received, CancellationToken stop)
+    private async Task<FullTipSet?> FetchAsync(Received received, CancellationToken stop)
     {
         PeerId[] peers = received.Source == received.ReceivedFrom ? [received.ReceivedFrom] : [received.ReceivedFrom, received.Source];
         try
         {
             FullTipSet fetched = await _exchange.GetFullTipSetAsync(peers, TipSetKey.Create(received.Header.Cid), stop).ConfigureAwait(false);
-            return fetched.Blocks.Length == 1 && fetched.Blocks[0].Cid == received.Header.Cid ? fetched.Blocks[0] : null;
+            return fetched.Blocks.Length == 1 && fetched.Blocks[0].Cid == received.Header.Cid ? fetched : null;
         }
         catch (ExchangeFailedException e)
         {

@@ -10,7 +10,7 @@ namespace Venus.ChainSync.Hosting;
 /// <summary>
 /// Takes in block gossip (<c>/fil/blocks/&lt;network&gt;</c>), as Venus's syncer submodule and Lotus's
 /// <c>HandleIncomingBlocks</c> do: screens each block cheaply, loads its messages, checks the message root and hands
-/// it to <see cref="Dispatcher.SendGossipBlockAsync"/>.
+/// it to <see cref="Dispatcher.SendAsync"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>Two stages.</b> The receive loop does only what is cheap and needs no network I/O (one read of the head
@@ -112,5 +112,8 @@ internal sealed partial class BlockGossip
     }
 
     /// <summary>One screened block waiting for a worker.</summary>
-    private sealed record Received(BlockMsg Message, BlockHeader Header, PeerId Source, PeerId ReceivedFrom);
+    private sealed record Received(CheckedMessageCids Cids, PeerId Source, PeerId ReceivedFrom)
+    {
+        public BlockHeader Header => Cids.Header;
+    }
 }

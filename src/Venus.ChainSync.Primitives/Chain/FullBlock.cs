@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace Venus.ChainSync.Primitives;
 
-/// <summary>A block header with its messages: BLS messages unsigned, secp messages signed, each in block order.</summary>
+/// <summary>
+/// A block header with its messages: BLS messages unsigned, secp messages signed, each in block order. Pairing is not
+/// checked here (<see cref="MessagesMatchHeader"/> does that); a <see cref="FullTipSet"/> holds only blocks that match.
+/// </summary>
 public sealed class FullBlock
 {
     /// <summary>Pairs a header with its messages without checking them; see <see cref="MessagesMatchHeader"/>.</summary>
@@ -40,5 +43,6 @@ public sealed class FullBlock
         MessageRoot.Compute(BlsMessages.Select(m => m.Cid).ToArray(), SecpkMessages.Select(m => m.Cid).ToArray());
 
     /// <summary>Whether the messages hash to the header's <see cref="BlockHeader.Messages"/>.</summary>
-    public bool MessagesMatchHeader() => ComputeMessageMeta().Cid == Header.Messages;
+    public bool MessagesMatchHeader() =>
+        MessageRoot.Matches(Header, [.. BlsMessages.Select(m => m.Cid)], [.. SecpkMessages.Select(m => m.Cid)]);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Venus.ChainSync.Primitives.Amt;
 
 namespace Venus.ChainSync.Primitives;
@@ -17,6 +18,13 @@ public static class MessageRoot
         nodeSink?.Invoke(new AmtNodeBlock(meta.Cid, meta.RawData));
         return meta;
     }
+
+    /// <summary>
+    /// Checks message CIDs (a <see cref="BlockMsg"/>'s lists) against <paramref name="header"/>'s root, as
+    /// <see cref="Matches"/> does, and returns the proof of it, or null when they do not match.
+    /// </summary>
+    public static CheckedMessageCids? Check(BlockHeader header, ImmutableArray<Cid> blsMessages, ImmutableArray<Cid> secpkMessages) =>
+        Matches(header, blsMessages, secpkMessages) ? new CheckedMessageCids(header, blsMessages, secpkMessages) : null;
 
     /// <summary>
     /// Whether the messages hash to <paramref name="header"/>'s <see cref="BlockHeader.Messages"/>. This is the

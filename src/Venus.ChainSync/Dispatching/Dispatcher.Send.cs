@@ -1,47 +1,74 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Venus.ChainSync.Hello;
 using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync;
 
 public sealed partial class Dispatcher
 {
-    /// <summary>A head a peer greeted us with (<c>/fil/hello</c>), with its messages.</summary>
-    /// <param name="head">The greeted head with every block's messages.</param>
-    /// <param name="source">Peer that produced or first announced it.</param>
-    /// <param name="sender">Peer that greeted us.</param>
-    /// <param name="cancellationToken">Cancels storing.</param>
-    /// <returns>What was done; see <see cref="SendGossipBlockAsync"/>.</returns>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ValueTask<DispatchOutcome> SendHelloAsync(FullTipSet head, string source, string sender, CancellationToken cancellationToken = default) =>
-        SendAsync("hello", head, source, sender, cancellationToken);
-
-    /// <summary>A head this node's miner produced, with its messages (source and sender are empty).</summary>
-    /// <param name="head">The new head with every block's messages.</param>
-    /// <param name="cancellationToken">Cancels storing.</param>
-    /// <returns>What was done; see <see cref="SendGossipBlockAsync"/>.</returns>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ValueTask<DispatchOutcome> SendOwnBlockAsync(FullTipSet head, CancellationToken cancellationToken = default) =>
-        SendAsync("own", head, "", "", cancellationToken);
-
     /// <summary>
-    /// A block heard on gossip, as a one-block tipset with its messages (or any tipset the caller assembled).
+    /// Takes in a tipset from the node's miner, gossip or hello: stores its headers and messages (the one time they are
+    /// stored), publishes the headers to <see cref="IncomingBlocks"/> subscribers and queues the head for the tracker.
     /// </summary>
     /// <remarks>
-    /// Checks every block's messages against its header's message root first; if one does not match, nothing is
-    /// stored, published or queued and the answer is <see cref="DispatchOutcome.MessagesMismatch"/>. Otherwise the
-    /// headers and messages are stored, the headers are published to <see cref="IncomingBlocks"/> subscribers and the
-    /// head is queued for the tracker. Never blocks on the queue: when it is full the oldest queued head is dropped.
-    /// Never throws for bad input; a fault of the chain store propagates.
+    /// Never blocks on the queue: when it is full the oldest queued head is dropped. Never throws for what a peer
+    /// sent (an <see cref="IncomingTipSet"/> is well formed by construction); a fault of the chain store propagates.
     /// </remarks>
-    /// <param name="head">The head with every block's messages.</param>
-    /// <param name="source">Peer that produced or first announced the block.</param>
-    /// <param name="sender">Peer that passed it to us.</param>
+    /// <param name="incoming">The tipset, where it came from, and from whom.</param>
     /// <param name="cancellationToken">Cancels storing.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ValueTask<DispatchOutcome> SendGossipBlockAsync(FullTipSet head, string source, string sender, CancellationToken cancellationToken = default) =>
-        SendAsync("gossip", head, source, sender, cancellationToken);
+    public async ValueTask<DispatchOutcome> SendAsync(IncomingTipSet incoming, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        if (IsStopping())
+        {
+            return DispatchOutcome.Stopped;
+        }
+
+        FullTipSet head = incoming.TipSet;
+        await _store.PutHeadersAsync(head.TipSet.Blocks, cancellationToken).ConfigureAwait(false);
+        await _store.PutMessagesAsync(head, cancellationToken).ConfigureAwait(false);
+        Publish(head.TipSet);
+
+        string sender = incoming.Sender?.ToString() ?? "";
+        string source = incoming.Origin?.ToString() ?? sender;
+
+        // Counted before the write so that processed + dropped never runs ahead of queued.
+        Interlocked.Increment(ref _queued);
+        if (!_incoming.Writer.TryWrite(new ChainInfo(head.TipSet, source, sender)))
+        {
+            // Only a completed channel refuses a write in DropOldest mode: the dispatcher stopped meanwhile.
+            Interlocked.Decrement(ref _queued);
+            return DispatchOutcome.Stopped;
+        }
+
+        return DispatchOutcome.Queued;
+    }
+
+    /// <summary>
+    /// Takes in every head <paramref name="hello"/> reports (<see cref="HelloService.Heads"/>) as
+    /// <see cref="TipSetSource.Hello"/> until <paramref name="cancellationToken"/> is cancelled or the service stops: the
+    /// one place greeted heads reach the engine. The caller owns the loop (starts it, cancels it, awaits it).
+    /// </summary>
+    /// <remarks>A head the store cannot take is logged and skipped; the loop goes on.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task ForwardGreetedHeadsAsync(HelloService hello, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hello);
+        await foreach (GreetedHead greeted in hello.Heads(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await SendAsync(IncomingTipSet.Hello(greeted.Head, greeted.Peer), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.GreetedHeadFailed(greeted.Head.Key, greeted.Peer.ToString(), e);
+            }
+        }
+    }
 
     /// <summary>
     /// The headers of every head sent to this dispatcher from now on, in the order they were sent. The subscription
@@ -81,41 +108,6 @@ public sealed partial class Dispatcher
                 _subscribers.Remove(channel);
             }
         }
-    }
-
-    private async ValueTask<DispatchOutcome> SendAsync(string kind, FullTipSet head, string source, string sender, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(head);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(sender);
-        if (IsStopping())
-        {
-            return DispatchOutcome.Stopped;
-        }
-
-        foreach (FullBlock block in head.Blocks)
-        {
-            if (!block.MessagesMatchHeader())
-            {
-                _logger.MessagesMismatch(kind, head.Key, head.Height, source, block.Cid);
-                return DispatchOutcome.MessagesMismatch;
-            }
-        }
-
-        await _store.PutHeadersAsync(head.TipSet.Blocks, cancellationToken).ConfigureAwait(false);
-        await _store.PutMessagesAsync(head, cancellationToken).ConfigureAwait(false);
-        Publish(head.TipSet);
-
-        // Counted before the write so that processed + dropped never runs ahead of queued.
-        Interlocked.Increment(ref _queued);
-        if (!_incoming.Writer.TryWrite(new ChainInfo(head.TipSet, source, sender)))
-        {
-            // Only a completed channel refuses a write in DropOldest mode: the dispatcher stopped meanwhile.
-            Interlocked.Decrement(ref _queued);
-            return DispatchOutcome.Stopped;
-        }
-
-        return DispatchOutcome.Queued;
     }
 
     private bool IsStopping()

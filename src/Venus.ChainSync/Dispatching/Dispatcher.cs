@@ -11,9 +11,9 @@ namespace Venus.ChainSync;
 /// <see cref="Concurrency"/> at once: Venus's <c>pkg/chainsync/dispatcher</c>.
 /// </summary>
 /// <remarks>
-/// <para><b>Flow.</b> <see cref="SendHelloAsync"/>, <see cref="SendOwnBlockAsync"/> and
-/// <see cref="SendGossipBlockAsync"/> check each block's messages against its header, store headers and messages,
-/// publish the headers to <see cref="IncomingBlocks"/> subscribers and queue the head. One loop moves queued heads
+/// <para><b>Flow.</b> <see cref="SendAsync"/> takes in an <see cref="IncomingTipSet"/> (the node's own block, gossip
+/// or hello, its messages already checked by construction), stores headers and messages, publishes the headers to
+/// <see cref="IncomingBlocks"/> subscribers and queues the head. One loop moves queued heads
 /// into the <see cref="TargetTracker"/>; one worker loop starts a sync on the tracker's best waiting target while
 /// fewer than <see cref="Concurrency"/> run. Each ended run is reported by <see cref="SyncFinished"/>.</para>
 /// <para><b>Outcomes.</b> <see cref="SyncOutcomeKind.Completed"/> and <see cref="SyncOutcomeKind.Refused"/> complete

@@ -15,8 +15,6 @@ internal static partial class DispatcherLog
     [LoggerMessage(EventId = 2101, EventName = "DispatcherStopped", Level = LogLevel.Information, Message = "Dispatcher stopped")]
     public static partial void Stopped(this ILogger logger);
 
-    [LoggerMessage(EventId = 2110, EventName = "DispatcherMessagesMismatch", Level = LogLevel.Debug, Message = "Refused {Kind} head {Key} at {Height} from {Source}: block {Block} messages do not match its header")]
-    public static partial void MessagesMismatch(this ILogger logger, string kind, TipSetKey key, long height, string source, Cid block);
 
     [LoggerMessage(EventId = 2111, EventName = "DispatcherAnnouncementDropped", Level = LogLevel.Debug, Message = "Incoming queue full: dropped the oldest announcement, head {Key} at {Height}")]
     public static partial void AnnouncementDropped(this ILogger logger, TipSetKey key, long height);
@@ -38,6 +36,9 @@ internal static partial class DispatcherLog
 
     [LoggerMessage(EventId = 2133, EventName = "DispatcherConcurrencyChanged", Level = LogLevel.Information, Message = "Concurrency changed from {Old} to {New}; {Cancelled} surplus syncs cancelled")]
     public static partial void ConcurrencyChanged(this ILogger logger, int old, int @new, int cancelled);
+
+    [LoggerMessage(EventId = 2110, EventName = "DispatcherGreetedHeadFailed", Level = LogLevel.Warning, Message = "The head {Key} greeted by {Peer} could not be taken in")]
+    public static partial void GreetedHeadFailed(this ILogger logger, TipSetKey key, string peer, Exception exception);
 
     [LoggerMessage(EventId = 2190, EventName = "DispatcherSyncerFaulted", Level = LogLevel.Error, Message = "The syncer threw on target #{Id}; the target fails")]
     public static partial void SyncerFaulted(this ILogger logger, long id, Exception exception);

@@ -6,7 +6,7 @@ namespace Venus.ChainSync;
 /// <summary>
 /// The hello service's view of the chain over the node's <see cref="IChainStore"/> and <see cref="IChainWeigher"/>:
 /// the head and weight it announces, the genesis it checks greetings against, and where greeted tipsets are loaded
-/// from and stored. What the hosting layer gives <see cref="HelloService"/>, and what test clusters use.
+/// from. What the hosting layer gives <see cref="HelloService"/>, and what test clusters use.
 /// </summary>
 /// <remarks>
 /// <para>The genesis is known at construction, or read from the store by <see cref="LoadGenesisAsync"/> before the
@@ -57,14 +57,6 @@ public sealed class ChainStoreHelloSource : IHelloChainSource
     /// <inheritdoc/>
     public ValueTask<FullTipSet?> TryLoadFullTipSetAsync(TipSetKey key, CancellationToken cancellationToken) =>
         _store.GetFullTipSetAsync(key, cancellationToken);
-
-    /// <inheritdoc/>
-    public async ValueTask StoreFullTipSetAsync(FullTipSet tipSet, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tipSet);
-        await _store.PutHeadersAsync(tipSet.TipSet.Blocks, cancellationToken).ConfigureAwait(false);
-        await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
-    }
 
     // Lotus and Venus greet with the CID of the genesis block (a genesis tipset has exactly one).
     private static Cid GenesisCid(TipSet genesis) => genesis.Blocks[0].Cid;

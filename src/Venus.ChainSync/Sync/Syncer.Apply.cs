@@ -10,11 +10,11 @@ public sealed partial class Syncer
     /// Checks <paramref name="tipSet"/> against its parent, stores it, makes it the head when heavier, then (in full
     /// execution) executes it; a non-null stop ends the sync. <paramref name="parentState"/> is null only in
     /// <see cref="ExecutionMode.None"/> when the parent's state is not recorded: the tipset's claim is then taken as
-    /// it, and recorded once the tipset is valid.
+    /// it, and recorded once the tipset is valid. <paramref name="stored"/> says its messages came from the store.
     /// </summary>
     /// <returns>The stop, or the tipset's own state (null in <see cref="ExecutionMode.None"/>).</returns>
     private async Task<(SyncResult? Stop, TipSetState? State)> ApplyAsync(
-        SyncRun run, TipSet parent, TipSetState? parentState, FullTipSet tipSet, CancellationToken cancellationToken)
+        SyncRun run, TipSet parent, TipSetState? parentState, FullTipSet tipSet, bool stored, CancellationToken cancellationToken)
     {
         // Temporal first: a block from the future may become valid, so nothing else about it is judged yet.
         long now = _time.GetUtcNow().ToUnixTimeSeconds();
@@ -49,8 +49,13 @@ public sealed partial class Syncer
             return (run.Invalid(faults[0].Reason), null);
         }
 
-        // Valid: its messages are stored, the parent's state recorded if it was only claimed, and it may be the head.
-        await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
+        // Valid: its messages are stored (unless they came from the store), the parent's state recorded if it was only
+        // claimed, and it may be the head.
+        if (!stored)
+        {
+            await _store.PutMessagesAsync(tipSet, cancellationToken).ConfigureAwait(false);
+        }
+
         if (parentState is null)
         {
             await _store.SetStateAsync(parent.Key, claimed, cancellationToken).ConfigureAwait(false);

@@ -33,7 +33,7 @@ public sealed partial class Syncer
 
         // One slot, writer waits: fetching runs at most one segment ahead, so memory stays bounded and a failed
         // execution wastes at most one segment of fetching.
-        var segments = Channel.CreateBounded<FullTipSet[]>(
+        var segments = Channel.CreateBounded<Segment>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         using var fetchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task fetching = FetchSegmentsAsync(syncBase, marks, segments.Writer, fetchCancellation.Token);
@@ -42,11 +42,11 @@ public sealed partial class Syncer
         Exception? fetchFault = null;
         try
         {
-            await foreach (FullTipSet[] segment in segments.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (Segment segment in segments.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (FullTipSet tipSet in segment)
+                foreach (FullTipSet tipSet in segment.TipSets)
                 {
-                    (stop, TipSetState? state) = await ApplyAsync(run, parent, parentState, tipSet, cancellationToken).ConfigureAwait(false);
+                    (stop, TipSetState? state) = await ApplyAsync(run, parent, parentState, tipSet, segment.Stored, cancellationToken).ConfigureAwait(false);
                     if (stop is not null)
                     {
                         break;
@@ -96,7 +96,7 @@ public sealed partial class Syncer
     /// Fetches the messages of every tipset from just above the base to the target, a segment at a time, oldest
     /// first, one chunk (from one mark down to the one below) at a time.
     /// </summary>
-    private async Task FetchSegmentsAsync(TipSet syncBase, IReadOnlyList<TipSet> marks, ChannelWriter<FullTipSet[]> writer, CancellationToken cancellationToken)
+    private async Task FetchSegmentsAsync(TipSet syncBase, IReadOnlyList<TipSet> marks, ChannelWriter<Segment> writer, CancellationToken cancellationToken)
     {
         try
         {
@@ -113,8 +113,8 @@ public sealed partial class Syncer
                         headFirst[i] = chunk[start + length - 1 - i];
                     }
 
-                    IReadOnlyList<FullTipSet> full = await LoadSegmentAsync(headFirst, cancellationToken).ConfigureAwait(false)
-                        ?? await FetchMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<FullTipSet>? stored = await LoadSegmentAsync(headFirst, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<FullTipSet> full = stored ?? await FetchMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
                     if (full.Count != length)
                     {
                         throw new Exchange.ExchangeFailedException("the exchange returned messages for another segment");
@@ -132,7 +132,7 @@ public sealed partial class Syncer
                         oldestFirst[i] = tipSet;
                     }
 
-                    await writer.WriteAsync(oldestFirst, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(new Segment(oldestFirst, Stored: stored is not null), cancellationToken).ConfigureAwait(false);
                 }
 
                 done = chunk[^1];
@@ -145,36 +145,12 @@ public sealed partial class Syncer
         }
     }
 
-    /// <summary>The segment's messages from the exchange, checked against their roots unless the exchange does that itself.</summary>
-    private async Task<IReadOnlyList<FullTipSet>> FetchMessagesAsync(TipSet[] headFirst, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<FullTipSet> fetched = await _exchange.GetChainMessagesAsync(headFirst, cancellationToken).ConfigureAwait(false);
-        return _exchange.VerifiesMessageRoots ? fetched : CheckMessageRoots(fetched);
-    }
-
     /// <summary>
-    /// Refuses messages that do not match their block's message root. The fault is the sender's, not the block's (the
-    /// header may be sound and its true messages elsewhere), so it fails the sync like any bad answer and marks
-    /// nothing bad, as Lotus does when it zips fetched messages to their headers. Skipped when the exchange says it
-    /// checks them itself (<see cref="Exchange.IChainExchange.VerifiesMessageRoots"/>, true of the built-in client):
-    /// the port may be a host's own, so the syncer does not take the contract on trust.
-    /// Runs in the fetch task, so it overlaps execution.
+    /// The segment's messages from the exchange. Each is a <see cref="FullTipSet"/>, whose messages are checked
+    /// against their roots by construction, so a peer that sent others made the exchange fail, not this sync's blocks.
     /// </summary>
-    private static IReadOnlyList<FullTipSet> CheckMessageRoots(IReadOnlyList<FullTipSet> fetched)
-    {
-        foreach (FullTipSet tipSet in fetched)
-        {
-            foreach (FullBlock block in tipSet.Blocks)
-            {
-                if (!MessageRoot.Matches(block.Header, [.. block.BlsMessages.Select(m => m.Cid)], [.. block.SecpkMessages.Select(m => m.Cid)]))
-                {
-                    throw new Exchange.ExchangeFailedException($"the messages fetched for block {block.Cid} do not match its message root");
-                }
-            }
-        }
-
-        return fetched;
-    }
+    private Task<IReadOnlyList<FullTipSet>> FetchMessagesAsync(TipSet[] headFirst, CancellationToken cancellationToken) =>
+        _exchange.GetChainMessagesAsync(headFirst, cancellationToken);
 
     /// <summary>
     /// The segment from the store when every message of it is there already (gossip stored them, or an earlier sync
@@ -219,4 +195,7 @@ public sealed partial class Syncer
         chunk.Reverse();
         return [.. chunk];
     }
+
+    /// <summary>Full tipsets to apply, oldest first, and whether they came from the store (so need no storing).</summary>
+    private sealed record Segment(FullTipSet[] TipSets, bool Stored);
 }

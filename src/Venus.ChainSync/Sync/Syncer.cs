@@ -270,7 +270,12 @@ public sealed partial class Syncer : ISyncer
             }
         }
 
-        await _store.PutHeadersAsync(target.Blocks, cancellationToken).ConfigureAwait(false);
+        // A target from the dispatcher is stored already (it stores what it takes in); one given directly may not be.
+        if (await _store.GetTipSetAsync(target.Key, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await _store.PutHeadersAsync(target.Blocks, cancellationToken).ConfigureAwait(false);
+        }
+
         HeaderWalk walk = await FetchHeadersAsync(run, head, cancellationToken).ConfigureAwait(false);
         if (walk.Stop is { } stop)
         {

@@ -55,7 +55,7 @@ public class ChainExchangeClientTests
         IReadOnlyList<FullTipSet> full = await h.Client.GetChainMessagesAsync(headers, h.Guard);
 
         Assert.Equal(headers.Select(t => t.Key), full.Select(f => f.Key));
-        Assert.All(full, f => Assert.True(f.MessagesMatchHeaders()));
+        Assert.All(full, f => Assert.True(f.Blocks.All(b => b.MessagesMatchHeader())));
         Assert.Equal([(900UL, headers[0].Key), (1UL, headers[900].Key)], peer.Requests.Select(r => (r.Length, r.Head)));
         Assert.All(peer.Requests, r => Assert.Equal(ExchangeOptions.Messages, r.Options));
     }
@@ -114,7 +114,7 @@ public class ChainExchangeClientTests
         {
             FullTipSet expected = Chain.Tipsets[HeadIndex - i];
             Assert.Equal(expected.Key, full[i].Key);
-            Assert.True(full[i].MessagesMatchHeaders());
+            Assert.True(full[i].Blocks.All(b => b.MessagesMatchHeader()));
             Assert.Equal(
                 expected.Blocks.Select(b => (b.Cid, Bls: string.Join(",", b.BlsMessages.Select(m => m.Cid)), Secpk: string.Join(",", b.SecpkMessages.Select(m => m.Cid)))),
                 full[i].Blocks.Select(b => (b.Cid, Bls: string.Join(",", b.BlsMessages.Select(m => m.Cid)), Secpk: string.Join(",", b.SecpkMessages.Select(m => m.Cid)))));
@@ -142,7 +142,7 @@ public class ChainExchangeClientTests
         FullTipSet full = await h.Client.GetFullTipSetAsync([given.Id], Chain.Head.Key, h.Guard);
 
         Assert.Equal(Chain.Head.Key, full.Key);
-        Assert.True(full.MessagesMatchHeaders());
+        Assert.True(full.Blocks.All(b => b.MessagesMatchHeader()));
         Assert.Equal(new ExchangeRequest(Chain.Head.Key, 1, ExchangeOptions.Headers | ExchangeOptions.Messages), Assert.Single(given.Requests));
         Assert.Empty(first.Requests);
         Assert.Empty(third.Requests);

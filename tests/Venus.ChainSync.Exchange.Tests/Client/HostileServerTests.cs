@@ -226,7 +226,7 @@ public class HostileServerTests
             await driving.WaitAsync(h.Guard);
             IReadOnlyList<FullTipSet> full = await call.WaitAsync(h.Guard);
             Assert.Equal(headers.Select(t => t.Key), full.Select(f => f.Key));
-            Assert.All(full, f => Assert.True(f.MessagesMatchHeaders()));
+            Assert.All(full, f => Assert.True(f.Blocks.All(b => b.MessagesMatchHeader())));
         }
 
         Assert.Single(bad.Requests);

@@ -62,7 +62,7 @@ public class ResponseValidatorTests
         {
             FullTipSet expected = Chain.Tipsets[HeadIndex - i];
             Assert.Equal(expected.Key, full[i].Key);
-            Assert.True(full[i].MessagesMatchHeaders());
+            Assert.True(full[i].Blocks.All(b => b.MessagesMatchHeader()));
             for (int b = 0; b < expected.Blocks.Length; b++)
             {
                 Assert.Equal(expected.Blocks[b].BlsMessages.Select(m => m.Cid), full[i].Blocks[b].BlsMessages.Select(m => m.Cid));
@@ -82,7 +82,7 @@ public class ResponseValidatorTests
 
         Assert.True(result.IsValid);
         Assert.Equal(known, result.Segment.TipSets);
-        Assert.All(result.Segment.FullTipSets!, f => Assert.True(f.MessagesMatchHeaders()));
+        Assert.All(result.Segment.FullTipSets!, f => Assert.True(f.Blocks.All(b => b.MessagesMatchHeader())));
         Assert.Equal(known.Select(t => t.Key), result.Segment.FullTipSets!.Select(f => f.Key));
     }
 

@@ -18,6 +18,9 @@ internal static class HelloChain
 {
     private static readonly Cid Nothing = Cid.ComputeDagCbor([0x80]);
 
+    // Blocks without messages commit to the empty message meta, as every FullTipSet checks.
+    private static readonly Cid NoMessages = MessageRoot.Compute([], []).Cid;
+
     public static BlockHeader Genesis { get; } = Header(0, TipSetKey.Empty, miner: 0);
 
     public static BlockHeader ForeignGenesis { get; } = Header(0, TipSetKey.Empty, miner: 7);
@@ -34,7 +37,7 @@ internal static class HelloChain
     public static FullTipSet GenesisTipSet { get; } = Full(Genesis);
 
     public static BlockHeader Header(long height, TipSetKey parents, long miner = 1000) =>
-        BlockHeader.Create(Address.NewId(miner), parents, height, Nothing, Nothing, Nothing, parentWeight: new BigInteger(height * 10), timestamp: (ulong)height * 30);
+        BlockHeader.Create(Address.NewId(miner), parents, height, Nothing, Nothing, NoMessages, parentWeight: new BigInteger(height * 10), timestamp: (ulong)height * 30);
 
     public static FullTipSet Full(BlockHeader header) => FullTipSet.Create([new FullBlock(header, [], [])]);
 
@@ -56,7 +59,7 @@ internal sealed class HelloHarness : IAsyncDisposable
     private static readonly ReadLimits PeerLimits = new(64 * 1024, TimeSpan.FromSeconds(30), 0, TimeSpan.FromSeconds(30));
 
     private readonly TestMeterFactory _meters = new();
-    private IAsyncEnumerator<ChainInfo>? _heads;
+    private IAsyncEnumerator<GreetedHead>? _heads;
 
     public HelloHarness(HelloServiceOptions? options = null)
     {
@@ -126,7 +129,7 @@ internal sealed class HelloHarness : IAsyncDisposable
         await BoundedReader.ReadMessageAsync(stream.Input, PeerLimits, TimeProvider.System, null, Guard());
 
     /// <summary>The next head the service reports.</summary>
-    public async Task<ChainInfo> NextHeadAsync()
+    public async Task<GreetedHead> NextHeadAsync()
     {
         _heads ??= Service.Heads(CancellationToken.None).GetAsyncEnumerator();
         Assert.True(await _heads.MoveNextAsync().AsTask().WaitAsync(Guard()), "the heads ended");
@@ -134,11 +137,11 @@ internal sealed class HelloHarness : IAsyncDisposable
     }
 
     /// <summary>Stops the service and returns the heads it still held.</summary>
-    public async Task<List<ChainInfo>> StopAndDrainAsync()
+    public async Task<List<GreetedHead>> StopAndDrainAsync()
     {
         await Service.StopAsync(Guard());
-        var left = new List<ChainInfo>();
-        await foreach (ChainInfo head in Service.Heads(Guard()))
+        var left = new List<GreetedHead>();
+        await foreach (GreetedHead head in Service.Heads(Guard()))
         {
             left.Add(head);
         }

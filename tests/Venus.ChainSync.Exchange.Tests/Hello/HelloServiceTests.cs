@@ -27,16 +27,14 @@ public class HelloServiceTests
         InMemoryHost peer = harness.Network.CreateHost("peer");
 
         LatencyMessage latency = await harness.GreetAsync(peer, HelloChain.GreetingFor(HelloChain.PeerHead));
-        ChainInfo head = await harness.NextHeadAsync();
+        GreetedHead head = await harness.NextHeadAsync();
 
         Assert.Equal(HelloHarness.StartNanoseconds, latency.TArrival);
         Assert.Equal(HelloHarness.StartNanoseconds, latency.TSent);
-        Assert.Equal(HelloChain.PeerHead.TipSet, head.Head);
-        Assert.Equal(peer.LocalPeer.ToString(), head.Source);
-        Assert.Equal(peer.LocalPeer.ToString(), head.Sender);
+        Assert.Equal(HelloChain.PeerHead.TipSet, head.Head.TipSet);
+        Assert.Equal(peer.LocalPeer, head.Peer);
         await harness.WaitForResultAsync("accepted");
         await harness.Exchange.DidNotReceiveWithAnyArgs().GetFullTipSetAsync(default!, default!, default);
-        await harness.Chain.DidNotReceiveWithAnyArgs().StoreFullTipSetAsync(default!, default);
         harness.Exchange.Received(1).AddPeer(peer.LocalPeer);
     }
 
@@ -50,14 +48,13 @@ public class HelloServiceTests
         InMemoryHost peer = harness.Network.CreateHost("peer");
 
         await harness.GreetAsync(peer, HelloChain.GreetingFor(HelloChain.PeerHead));
-        ChainInfo head = await harness.NextHeadAsync();
+        GreetedHead head = await harness.NextHeadAsync();
 
-        Assert.Equal(HelloChain.PeerHead.TipSet, head.Head);
+        Assert.Equal(HelloChain.PeerHead.TipSet, head.Head.TipSet);
         await harness.Exchange.Received(1).GetFullTipSetAsync(
             Arg.Is<IReadOnlyList<PeerId>>(peers => peers.SequenceEqual(new[] { peer.LocalPeer })),
             HelloChain.PeerHead.Key,
             Arg.Any<CancellationToken>());
-        await harness.Chain.Received(1).StoreFullTipSetAsync(HelloChain.PeerHead, Arg.Any<CancellationToken>());
         await harness.WaitForResultAsync("accepted");
     }
 
@@ -71,7 +68,7 @@ public class HelloServiceTests
 
         await harness.GreetAsync(harness.Network.CreateHost("peer"), HelloChain.GreetingFor(low));
 
-        Assert.Equal(low.TipSet, (await harness.NextHeadAsync()).Head);
+        Assert.Equal(low.TipSet, (await harness.NextHeadAsync()).Head.TipSet);
     }
 
     [Fact]
@@ -162,9 +159,9 @@ public class HelloServiceTests
 
         InMemoryHost polite = harness.Network.CreateHost("polite");
         await harness.GreetAsync(polite, HelloChain.GreetingFor(HelloChain.PeerHead));
-        ChainInfo head = await harness.NextHeadAsync();
+        GreetedHead head = await harness.NextHeadAsync();
 
-        Assert.Equal(polite.LocalPeer.ToString(), head.Sender);
+        Assert.Equal(polite.LocalPeer, head.Peer);
         Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
 
@@ -190,15 +187,15 @@ public class HelloServiceTests
         Assert.Contains(first, new[] { "accepted", "unreadable" });
         InMemoryHost polite = harness.Network.CreateHost("polite");
         await harness.GreetAsync(polite, HelloChain.GreetingFor(HelloChain.LaterPeerHead));
-        ChainInfo head = await harness.NextHeadAsync();
+        GreetedHead head = await harness.NextHeadAsync();
         if (first == "accepted")
         {
-            Assert.Equal(rude.LocalPeer.ToString(), head.Sender);
+            Assert.Equal(rude.LocalPeer, head.Peer);
             head = await harness.NextHeadAsync();
         }
 
-        Assert.Equal(polite.LocalPeer.ToString(), head.Sender);
-        Assert.Equal(HelloChain.LaterPeerHead.TipSet, head.Head);
+        Assert.Equal(polite.LocalPeer, head.Peer);
+        Assert.Equal(HelloChain.LaterPeerHead.TipSet, head.Head.TipSet);
         Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
 
@@ -212,7 +209,7 @@ public class HelloServiceTests
         LatencyMessage latency = await harness.GreetAsync(harness.Network.CreateHost("venus"), HelloChain.GreetingFor(HelloChain.PeerHead), halfClose: false);
 
         Assert.Equal(HelloHarness.StartNanoseconds, latency.TArrival);
-        Assert.Equal(HelloChain.PeerHead.TipSet, (await harness.NextHeadAsync()).Head);
+        Assert.Equal(HelloChain.PeerHead.TipSet, (await harness.NextHeadAsync()).Head.TipSet);
     }
 
     [Fact]
@@ -254,10 +251,10 @@ public class HelloServiceTests
         await harness.GreetAsync(peer, HelloChain.GreetingFor(HelloChain.LaterPeerHead));
         await harness.WaitForResultAsync("busy");
         release.SetResult(HelloChain.PeerHead);
-        ChainInfo head = await harness.NextHeadAsync();
+        GreetedHead head = await harness.NextHeadAsync();
         await harness.WaitForResultAsync("accepted");
 
-        Assert.Equal(HelloChain.PeerHead.TipSet, head.Head);
+        Assert.Equal(HelloChain.PeerHead.TipSet, head.Head.TipSet);
         await harness.Exchange.ReceivedWithAnyArgs(1).GetFullTipSetAsync(default!, default!, default);
         Assert.Empty(await harness.StopAndDrainAsync());
     }
@@ -272,11 +269,11 @@ public class HelloServiceTests
         InMemoryHost peer = harness.Network.CreateHost("peer");
 
         await harness.GreetAsync(peer, HelloChain.GreetingFor(HelloChain.PeerHead));
-        Assert.Equal(HelloChain.PeerHead.TipSet, (await harness.NextHeadAsync()).Head);
+        Assert.Equal(HelloChain.PeerHead.TipSet, (await harness.NextHeadAsync()).Head.TipSet);
         await harness.WaitForResultAsync("accepted");
         await harness.GreetAsync(peer, HelloChain.GreetingFor(HelloChain.LaterPeerHead));
 
-        Assert.Equal(HelloChain.LaterPeerHead.TipSet, (await harness.NextHeadAsync()).Head);
+        Assert.Equal(HelloChain.LaterPeerHead.TipSet, (await harness.NextHeadAsync()).Head.TipSet);
     }
 
     [Fact]
@@ -299,7 +296,7 @@ public class HelloServiceTests
         await harness.WaitForResultAsync("busy");
         release.SetResult(HelloChain.PeerHead);
 
-        Assert.Equal(HelloChain.PeerHead.TipSet, (await harness.NextHeadAsync()).Head);
+        Assert.Equal(HelloChain.PeerHead.TipSet, (await harness.NextHeadAsync()).Head.TipSet);
         await harness.Exchange.ReceivedWithAnyArgs(1).GetFullTipSetAsync(default!, default!, default);
     }
 
@@ -315,7 +312,6 @@ public class HelloServiceTests
         await harness.WaitForResultAsync("fetch_failed");
 
         Assert.Empty(await harness.StopAndDrainAsync());
-        await harness.Chain.DidNotReceiveWithAnyArgs().StoreFullTipSetAsync(default!, default);
         Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
 
@@ -331,7 +327,6 @@ public class HelloServiceTests
         await harness.WaitForResultAsync("fetch_failed");
 
         Assert.Empty(await harness.StopAndDrainAsync());
-        await harness.Chain.DidNotReceiveWithAnyArgs().StoreFullTipSetAsync(default!, default);
     }
 
     [Fact]
@@ -431,16 +426,16 @@ public class HelloServiceTests
         await using var b = new HelloService(bHost, Substitute.For<IChainExchange>(), bChain, a.Metrics, a.Time, new FakeLogger<HelloService>(a.Logs));
         await a.StartAsync();
         await b.StartAsync(Guard());
-        await using IAsyncEnumerator<ChainInfo> bHeads = b.Heads(Guard()).GetAsyncEnumerator();
+        await using IAsyncEnumerator<GreetedHead> bHeads = b.Heads(Guard()).GetAsyncEnumerator();
 
         a.Network.Connect(a.Us, bHost);
-        ChainInfo atA = await a.NextHeadAsync();
+        GreetedHead atA = await a.NextHeadAsync();
         Assert.True(await bHeads.MoveNextAsync());
 
-        Assert.Equal(HelloChain.PeerHead.TipSet, atA.Head);
-        Assert.Equal(bHost.LocalPeer.ToString(), atA.Sender);
-        Assert.Equal(HelloChain.OurHead.TipSet, bHeads.Current.Head);
-        Assert.Equal(a.Us.LocalPeer.ToString(), bHeads.Current.Sender);
+        Assert.Equal(HelloChain.PeerHead.TipSet, atA.Head.TipSet);
+        Assert.Equal(bHost.LocalPeer, atA.Peer);
+        Assert.Equal(HelloChain.OurHead.TipSet, bHeads.Current.Head.TipSet);
+        Assert.Equal(a.Us.LocalPeer, bHeads.Current.Peer);
         await b.StopAsync(Guard());
     }
 
@@ -464,7 +459,7 @@ public class HelloServiceTests
         await harness.GreetAsync(peer, HelloChain.GreetingFor(HelloChain.PeerHead));
         await called.Task.WaitAsync(Guard());
 
-        List<ChainInfo> left = await harness.StopAndDrainAsync();
+        List<GreetedHead> left = await harness.StopAndDrainAsync();
 
         Assert.Empty(left);
         Assert.True(cancelled.Task.IsCompleted);

@@ -88,7 +88,7 @@ public sealed class ClientServerTests : IAsyncLifetime
         Assert.Equal(segment.Select(t => t.Key), full.Select(f => f.Key));
         foreach (FullTipSet tipSet in full)
         {
-            Assert.True(tipSet.MessagesMatchHeaders());
+            Assert.True(tipSet.Blocks.All(b => b.MessagesMatchHeader()));
             FullTipSet expected = _chain.GetFullTipSet(tipSet.Key);
             for (int b = 0; b < tipSet.Blocks.Length; b++)
             {
@@ -108,7 +108,7 @@ public sealed class ClientServerTests : IAsyncLifetime
 
         Assert.Equal(head.Key, full.Key);
         Assert.Equal(5, full.Blocks.Length);
-        Assert.True(full.MessagesMatchHeaders());
+        Assert.True(full.Blocks.All(b => b.MessagesMatchHeader()));
     }
 
     private static CancellationToken Guard() => TestGuard.Token(60);

@@ -50,7 +50,7 @@ public class ChainBuilderTests
         TipSet tip = builder.AddTipSet(builder.Genesis(), blocks: 4, blsMessages: 9, secpMessages: 10, sharedMessages: 3);
         FullTipSet full = builder.GetFullTipSet(tip);
 
-        Assert.True(full.MessagesMatchHeaders());
+        Assert.True(full.Blocks.All(b => b.MessagesMatchHeader()));
         Assert.True(await store.HasAsync(builder.GenesisParent));
         foreach (FullBlock block in full.Blocks)
         {

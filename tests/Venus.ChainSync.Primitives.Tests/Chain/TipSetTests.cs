@@ -101,7 +101,7 @@ public class TipSetTests
 
         Assert.True(good.MessagesMatchHeader());
         Assert.False(swapped.MessagesMatchHeader());
-        Assert.True(FullTipSet.Create([good]).MessagesMatchHeaders());
+        Assert.True(FullTipSet.Create([good]).Blocks.All(b => b.MessagesMatchHeader()));
     }
 
     private static BlockHeader Block(long height, byte[]? ticket, ulong miner, TipSetKey? parents = null) =>
@@ -119,5 +119,47 @@ public class TipSetTests
         var digest = new byte[32];
         Blake2b.Hash256(ticket.VrfProof.Span, digest);
         return digest;
+    }
+}
+
+/// <summary>A <see cref="FullTipSet"/> holds only messages its headers commit to, whichever factory made it.</summary>
+public class FullTipSetTests
+{
+    private static readonly Cid Root = Cid.ComputeDagCbor("state"u8);
+    private static readonly TipSetKey Parents = TipSetKey.Create(Cid.ComputeDagCbor("genesis"u8));
+
+    [Fact]
+    public void Messages_other_than_the_header_commits_to_make_no_full_tipset()
+    {
+        (BlockHeader header, Message bls, SignedMessage secp) = Block();
+        TipSet tipSet = TipSet.Create(header);
+
+        Assert.True(FullTipSet.TryCreate(tipSet, [new FullBlock(header, [bls], [secp])], out FullTipSet? good, out _));
+        Assert.Single(good!.Blocks);
+        Assert.False(FullTipSet.TryCreate(tipSet, [new FullBlock(header, [], [secp])], out _, out int mismatched));
+        Assert.Equal(0, mismatched);
+        Assert.Throws<ArgumentException>(() => FullTipSet.Create([new FullBlock(header, [bls, bls], [secp])]));
+    }
+
+    [Fact]
+    public void Checked_cids_pair_with_exactly_their_messages_without_hashing_the_root_again()
+    {
+        (BlockHeader header, Message bls, SignedMessage secp) = Block();
+
+        Assert.Null(MessageRoot.Check(header, [secp.Cid], [bls.Cid]));
+        CheckedMessageCids cids = MessageRoot.Check(header, [bls.Cid], [secp.Cid])!;
+
+        Assert.True(FullTipSet.TryCreate(cids, [bls], [secp], out FullTipSet? full));
+        Assert.Equal(header.Cid, full!.Blocks[0].Cid);
+        Assert.False(FullTipSet.TryCreate(cids, [bls], [], out _));
+        Assert.False(FullTipSet.TryCreate(cids, [Message.Create(Address.NewId(9), Address.NewId(8), nonce: 3)], [secp], out _));
+    }
+
+    private static (BlockHeader Header, Message Bls, SignedMessage Secp) Block()
+    {
+        Message bls = Message.Create(Address.NewId(1), Address.NewId(100), nonce: 0);
+        SignedMessage secp = SignedMessage.Create(Message.Create(Address.NewId(2), Address.NewId(100), nonce: 1), new Signature(SignatureType.Secp256k1, new byte[65]));
+        MsgMeta meta = MessageRoot.Compute([bls.Cid], [secp.Cid]);
+        return (BlockHeader.Create(Address.NewId(1000), Parents, 1, Root, Root, meta.Cid, ticket: new Ticket(new byte[] { 1 })), bls, secp);
     }
 }

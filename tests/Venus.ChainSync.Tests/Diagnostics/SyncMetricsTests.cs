@@ -1,3 +1,4 @@
+using Venus.ChainSync.Network;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Venus.ChainSync.Diagnostics;
@@ -82,9 +83,9 @@ public sealed class SyncMetricsTests : IDisposable
         };
         dispatcher.Start();
 
-        await dispatcher.SendGossipBlockAsync(world.Chain.GetFullTipSet(main[^1]), "peer", "peer", TestGuard.Token());
+        await dispatcher.SendAsync(IncomingTipSet.Gossip(world.Chain.GetFullTipSet(main[^1]), PeerId.ForName("peer"), PeerId.ForName("peer")), TestGuard.Token());
         await started.Task.WaitAsync(TestGuard.Token());
-        await dispatcher.SendGossipBlockAsync(world.Chain.GetFullTipSet(side[^1]), "peer", "peer", TestGuard.Token());
+        await dispatcher.SendAsync(IncomingTipSet.Gossip(world.Chain.GetFullTipSet(side[^1]), PeerId.ForName("peer"), PeerId.ForName("peer")), TestGuard.Token());
         await DispatcherHarness.UntilAsync(() => tracker.Count == 2);
 
         queued.RecordObservableInstruments();

@@ -1,3 +1,4 @@
+using Venus.ChainSync.Network;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
@@ -87,8 +88,13 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     /// <summary>Waits for the next <see cref="Dispatcher.SyncFinished"/>.</summary>
     public ValueTask<SyncFinishedEventArgs> NextFinishedAsync() => _finished.Reader.ReadAsync(TestGuard.Token());
 
+    /// <summary>The peer that passes gossip on in these tests, and the one that published it.</summary>
+    public static PeerId Sender { get; } = PeerId.ForName("sender");
+
+    public static PeerId Source { get; } = PeerId.ForName("source");
+
     public async Task<DispatchOutcome> GossipAsync(TipSet tipSet) =>
-        await Dispatcher.SendGossipBlockAsync(Builder.GetFullTipSet(tipSet), "source", "sender", TestGuard.Token());
+        await Dispatcher.SendAsync(IncomingTipSet.Gossip(Builder.GetFullTipSet(tipSet), Sender, Source), TestGuard.Token());
 
     /// <summary>Yields until <paramref name="condition"/> holds, under the guard.</summary>
     public static async Task UntilAsync(Func<bool> condition)

@@ -8,7 +8,10 @@ namespace Venus.ChainSync.Tests.Sync;
 
 /// <summary>
 /// An <see cref="IChainExchange"/> that answers from chain builders (and from tipsets planted by a test), as a
-/// well-behaved peer holding those chains would. It counts requests and records each header request's size.
+/// well-behaved peer holding those chains would, except that a tipset built with
+/// <see cref="TipSetFault.WrongMessageRoot"/> is served with its wrong messages: its message requests fail as the
+/// real client fails them (their messages cannot form a <see cref="FullTipSet"/>) until a test plants the true ones.
+/// It counts requests and records each header request's size.
 /// </summary>
 internal sealed class BuilderExchange(params ChainBuilder[] chains) : IChainExchange
 {
@@ -44,7 +47,7 @@ internal sealed class BuilderExchange(params ChainBuilder[] chains) : IChainExch
         TipSetKey key = head;
         while (tipsets.Count < count)
         {
-            TipSet tipSet = Find(key).TipSet;
+            TipSet tipSet = FindHeaders(key);
             tipsets.Add(tipSet);
             if (tipSet.Height == 0)
             {
@@ -76,6 +79,24 @@ internal sealed class BuilderExchange(params ChainBuilder[] chains) : IChainExch
     {
     }
 
+    private TipSet FindHeaders(TipSetKey key)
+    {
+        if (_planted.TryGetValue(key, out FullTipSet? planted))
+        {
+            return planted.TipSet;
+        }
+
+        foreach (ChainBuilder chain in _chains)
+        {
+            if (chain.TryGetFullTipSet(key, out FullTipSet? full))
+            {
+                return full.TipSet;
+            }
+        }
+
+        throw new ExchangeFailedException($"no peer has {key}");
+    }
+
     private FullTipSet Find(TipSetKey key)
     {
         if (_planted.TryGetValue(key, out FullTipSet? planted))
@@ -87,6 +108,11 @@ internal sealed class BuilderExchange(params ChainBuilder[] chains) : IChainExch
         {
             if (chain.TryGetFullTipSet(key, out FullTipSet? full))
             {
+                if (chain.IsServedWithWrongMessages(key))
+                {
+                    throw new ExchangeFailedException($"the messages served for block {key.Cids[0]} do not match its message root");
+                }
+
                 return full;
             }
         }

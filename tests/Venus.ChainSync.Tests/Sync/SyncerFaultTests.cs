@@ -118,7 +118,7 @@ public sealed class SyncerFaultTests
         Assert.False(await world.HasStateAsync(bad));
         Assert.True((await world.HeadAsync()).Height < bad.Height);
 
-        world.Exchange.Plant(world.Chain.GetHonestFullTipSet(bad.Key));
+        world.Exchange.Plant(world.Chain.GetFullTipSet(bad));
         SyncResult honest = await world.SyncAsync(world.Chain["above"]);
 
         Assert.Equal(SyncOutcomeKind.Completed, honest.Kind);

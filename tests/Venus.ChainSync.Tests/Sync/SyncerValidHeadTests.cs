@@ -130,4 +130,25 @@ public class SyncerValidHeadTests
         Assert.Throws<ArgumentNullException>(() => new Syncer(world.Store, world.Exchange, SyntacticBlockValidator.Instance, null, new ParentWeightWeigher(), world.Bad));
         _ = new Syncer(world.Store, world.Exchange, SyntacticBlockValidator.Instance, null, new ParentWeightWeigher(), world.Bad, NoExecution);
     }
+
+    [Fact]
+    public async Task A_chain_already_stored_by_the_intake_is_not_stored_again()
+    {
+        // What the dispatcher took in (gossip, hello, own blocks) is stored once, there; the syncer only reads it.
+        var world = new SyncerFixture();
+        IReadOnlyList<TipSet> chain = world.Chain.AddChain(world.Genesis, 6, new TipSetSpec(Blocks: 2, BlsMessages: 1));
+        foreach (TipSet tipSet in chain)
+        {
+            FullTipSet full = world.Chain.GetFullTipSet(tipSet);
+            await world.Store.PutHeadersAsync(full.TipSet.Blocks, CancellationToken.None);
+            await world.Store.PutMessagesAsync(full, CancellationToken.None);
+        }
+
+        SyncResult result = await world.SyncAsync(chain[^1]);
+
+        Assert.Equal(SyncOutcomeKind.Completed, result.Kind);
+        Assert.Equal(0, world.Recorder.HeaderPuts);
+        Assert.Equal(0, world.Recorder.MessagePuts);
+        Assert.Equal(0, world.Exchange.Requests);
+    }
 }

@@ -60,7 +60,7 @@ public sealed class ChainBuilderTests
             built.Add(builder.AddTipSet(builder["main"], new TipSetSpec(Blocks: 2) { Fault = TipSetFault.TimestampOffset(-7) }));
             built.Add(builder.AddTipSet(built[^1]));
             return [.. built
-                .SelectMany(t => builder.GetFullTipSet(t).Blocks)
+                .SelectMany(t => builder.GetServedBlocks(t.Key))
                 .SelectMany(b => b.BlsMessages.Select(m => m.RawData.ToArray()).Prepend(b.Header.RawData.ToArray()))];
         }
 
@@ -88,7 +88,7 @@ public sealed class ChainBuilderTests
         Assert.True(child.IsChildOf(bad));
         TipSetState fromNamed = TestTipSetExecutor.Compute(builder.GetFullTipSet(bad), new TipSetState(bad.ParentStateRoot, bad.Blocks[0].ParentMessageReceipts));
         Assert.Equal(fromNamed.StateRoot, child.ParentStateRoot);
-        Assert.True(builder.GetFullTipSet(bad).MessagesMatchHeaders());
+        Assert.True(builder.GetFullTipSet(bad).Blocks.All(b => b.MessagesMatchHeader()));
     }
 
     [Fact]
@@ -98,13 +98,15 @@ public sealed class ChainBuilderTests
         TipSet bad = builder.AddTipSet(builder.Genesis(), new TipSetSpec(Blocks: 2, BlsMessages: 1, SecpMessages: 1) { Fault = TipSetFault.WrongMessageRoot });
         TipSet child = builder.AddTipSet(bad);
 
-        FullTipSet served = builder.GetFullTipSet(bad);
-        FullTipSet honest = builder.GetHonestFullTipSet(bad.Key);
-        Assert.All(served.Blocks, b => Assert.False(MessageRoot.Matches(b.Header, [.. b.BlsMessages.Select(m => m.Cid)], [.. b.SecpkMessages.Select(m => m.Cid)])));
-        Assert.All(served.Blocks, b => Assert.Equal(2, b.BlsMessages.Length));
-        Assert.True(honest.MessagesMatchHeaders());
-        Assert.Equal(served.TipSet, honest.TipSet);
-        Assert.Equal(builder.GetFullTipSet(child), builder.GetHonestFullTipSet(child.Key));
+        IReadOnlyList<FullBlock> served = builder.GetServedBlocks(bad.Key);
+        FullTipSet honest = builder.GetFullTipSet(bad);
+        Assert.All(served, b => Assert.False(MessageRoot.Matches(b.Header, [.. b.BlsMessages.Select(m => m.Cid)], [.. b.SecpkMessages.Select(m => m.Cid)])));
+        Assert.All(served, b => Assert.Equal(2, b.BlsMessages.Length));
+        Assert.True(honest.Blocks.All(b => b.MessagesMatchHeader()));
+        Assert.Equal(served.Select(b => b.Cid), honest.TipSet.Key.Cids);
+        Assert.True(builder.IsServedWithWrongMessages(bad.Key));
+        Assert.False(builder.IsServedWithWrongMessages(child.Key));
+        Assert.Equal(builder.GetFullTipSet(child).Blocks, builder.GetServedBlocks(child.Key));
 
         // State follows from the true messages, so a syncer given the honest variant verifies the child.
         TipSetState state = TestTipSetExecutor.Compute(honest, new TipSetState(bad.ParentStateRoot, bad.Blocks[0].ParentMessageReceipts));
@@ -118,7 +120,7 @@ public sealed class ChainBuilderTests
         var builder = new ChainBuilder(store, seed: 3);
         TipSet bad = builder.AddTipSet(builder.Genesis(), new TipSetSpec { Fault = TipSetFault.WrongMessageRoot });
 
-        Message extra = builder.GetFullTipSet(bad).Blocks[0].BlsMessages.Single();
+        Message extra = builder.GetServedBlocks(bad.Key)[0].BlsMessages.Single();
 
         Assert.True(await store.HasAsync(extra.Cid, TestGuard.Token()));
     }

@@ -41,7 +41,7 @@ public class InMemoryChainStoreTests
         FullTipSet? loaded = await store.GetFullTipSetAsync(tipSet.Key, ct);
 
         Assert.NotNull(loaded);
-        Assert.True(loaded.MessagesMatchHeaders());
+        Assert.True(loaded.Blocks.All(b => b.MessagesMatchHeader()));
         Assert.Equal(
             full.Blocks.Select(b => (b.Cid, Bls: string.Join(",", b.BlsMessages.Select(m => m.Cid)), Secp: string.Join(",", b.SecpkMessages.Select(m => m.Cid)))),
             loaded.Blocks.Select(b => (b.Cid, Bls: string.Join(",", b.BlsMessages.Select(m => m.Cid)), Secp: string.Join(",", b.SecpkMessages.Select(m => m.Cid)))));

@@ -63,7 +63,14 @@ public class TestTipSetExecutorTests
         FullBlock block = full.Blocks[0];
         Message original = block.BlsMessages[1];
         Message changed = Message.Create(original.To, original.From, original.Nonce + 1, original.Value, original.GasLimit, original.GasFeeCap, original.GasPremium, original.Method, original.Params);
-        var altered = FullTipSet.Create(full.TipSet, [new FullBlock(block.Header, [block.BlsMessages[0], changed], block.SecpkMessages)]);
+        // The same block but for one message: a header committing to the changed list (a FullTipSet holds no other).
+        Message[] changedList = [block.BlsMessages[0], changed];
+        BlockHeader header = block.Header;
+        BlockHeader alteredHeader = BlockHeader.Create(
+            header.Miner, header.Parents, header.Height, header.ParentStateRoot, header.ParentMessageReceipts,
+            MessageRoot.Compute([.. changedList.Select(m => m.Cid)], [.. block.SecpkMessages.Select(m => m.Cid)]).Cid,
+            header.ParentWeight, header.Ticket, timestamp: header.Timestamp);
+        var altered = FullTipSet.Create([new FullBlock(alteredHeader, changedList, block.SecpkMessages)]);
         TipSetState parent = builder.GenesisState;
 
         TipSetState before = TestTipSetExecutor.Compute(full, parent);
