@@ -6,16 +6,14 @@ using Venus.ChainSync.Network;
 namespace Venus.ChainSync.Testing;
 
 /// <summary>One host of an <see cref="InMemoryNetwork"/>: an <see cref="IStreamHost"/> and an <see cref="IPubSub"/>.</summary>
-public sealed class InMemoryHost : IStreamHost, IPubSub
+public sealed partial class InMemoryHost : IStreamHost, IPubSub
 {
     private const int EventBuffer = 1024;
-    private const int GossipBuffer = 4096;
 
     private readonly InMemoryNetwork _network;
     private readonly ConcurrentDictionary<string, StreamHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<PeerId, bool> _connections = new();
     private readonly ConcurrentDictionary<Channel<ConnectionEvent>, byte> _eventSubscribers = new();
-    private readonly ConcurrentDictionary<Channel<PubSubMessage>, string> _topicSubscribers = new();
 
     internal InMemoryHost(InMemoryNetwork network, PeerId localPeer, bool isScripted)
     {
@@ -88,37 +86,6 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
     }
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// Every other host of the network subscribed to the topic receives the message, unless a partition separates
-    /// it from this one; across a link with <see cref="LinkFaults.Latency"/> it arrives after the latency.
-    /// </remarks>
-    public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        _network.Publish(this, new PubSubMessage(topic, data.ToArray(), LocalPeer, LocalPeer));
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc/>
-    public async IAsyncEnumerable<PubSubMessage> SubscribeAsync(string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Gossip is lossy: a subscriber that falls behind loses the oldest messages, never blocks the publisher.
-        var channel = Channel.CreateBounded<PubSubMessage>(new BoundedChannelOptions(GossipBuffer) { FullMode = BoundedChannelFullMode.DropOldest });
-        _topicSubscribers.TryAdd(channel, topic);
-        try
-        {
-            await foreach (PubSubMessage message in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return message;
-            }
-        }
-        finally
-        {
-            _topicSubscribers.TryRemove(channel, out _);
-        }
-    }
-
-    /// <inheritdoc/>
     public override string ToString() => $"InMemoryHost {LocalPeer}";
 
     internal bool AddConnection(PeerId peer, bool outbound)
@@ -148,17 +115,6 @@ public sealed class InMemoryHost : IStreamHost, IPubSub
         foreach (Channel<ConnectionEvent> subscriber in _eventSubscribers.Keys)
         {
             subscriber.Writer.TryWrite(e);
-        }
-    }
-
-    internal void Deliver(PubSubMessage message)
-    {
-        foreach ((Channel<PubSubMessage> subscriber, string topic) in _topicSubscribers)
-        {
-            if (string.Equals(topic, message.Topic, StringComparison.Ordinal))
-            {
-                subscriber.Writer.TryWrite(message);
-            }
         }
     }
 

@@ -175,8 +175,11 @@ public sealed partial class InMemoryNetwork
         }
     }
 
-    /// <summary>Sends <paramref name="message"/> from <paramref name="from"/> to every other host it can reach.</summary>
-    internal void Publish(InMemoryHost from, PubSubMessage message)
+    /// <summary>
+    /// Sends <paramref name="message"/> from <paramref name="from"/> along each of its connections (but to
+    /// <paramref name="except"/>) that no partition blocks, now or after the link's latency.
+    /// </summary>
+    internal void Forward(InMemoryHost from, PubSubMessage message, PeerId? except)
     {
         List<InMemoryHost> now = [];
         lock (_gate)
@@ -186,9 +189,9 @@ public sealed partial class InMemoryNetwork
                 return;
             }
 
-            foreach (InMemoryHost to in _hosts.Values)
+            foreach (PeerId peer in from.ConnectedPeers)
             {
-                if (to == from || IsBlocked(from.LocalPeer, to.LocalPeer))
+                if (peer == except || IsBlocked(from.LocalPeer, peer) || !_hosts.TryGetValue(peer, out InMemoryHost? to))
                 {
                     continue;
                 }
@@ -207,7 +210,7 @@ public sealed partial class InMemoryNetwork
 
         foreach (InMemoryHost to in now)
         {
-            to.Deliver(message);
+            to.Receive(message);
         }
     }
 
@@ -282,7 +285,7 @@ public sealed partial class InMemoryNetwork
         pending.Drop();
         if (deliver)
         {
-            pending.To.Deliver(pending.Message);
+            pending.To.Receive(pending.Message);
         }
     }
 

@@ -5,7 +5,9 @@ namespace Venus.ChainSync.Testing;
 
 /// <summary>
 /// Many libp2p-shaped hosts in one process, with faults on demand. Hosts connect on first use (or with
-/// <see cref="Connect"/>), streams are pairs of in-memory pipes and gossip is delivered to every other subscribed host.
+/// <see cref="Connect"/>), streams are pairs of in-memory pipes, and gossip travels along connections only, passed on
+/// by each subscribed host whose validator accepted it (<see cref="InMemoryHost.PublishAsync"/>), so lines, stars and
+/// partitions behave as they would on a real network.
 /// </summary>
 /// <remarks>
 /// <para><b>Faults.</b> Each direction of the link between two hosts can carry <see cref="LinkFaults"/> (see
@@ -234,6 +236,39 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         });
 
         return pair.AtOpener;
+    }
+
+    /// <summary>Runs <paramref name="work"/> as an owned task that <see cref="DisposeAsync"/> waits for (not after stop).</summary>
+    internal void RunTracked(Func<Task> work)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _activeHandlers++;
+        }
+
+        // Owned: counted above, awaited by DisposeAsync through the count.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (--_activeHandlers == 0 && _stopped)
+                    {
+                        _idle.TrySetResult();
+                    }
+                }
+            }
+        });
     }
 
     /// <summary>Both ends of <paramref name="pair"/> are disposed.</summary>

@@ -93,10 +93,13 @@ public sealed class SyncTestNode
     public ValueTask<TipSet> GetHeadAsync(CancellationToken cancellationToken = default) => Store.GetHeadAsync(cancellationToken);
 
     /// <summary>
-    /// Completes when the node's head is the tipset with <paramref name="key"/>: at once if it is, otherwise after the
-    /// dispatcher reports the sync run that moved it there (so that report is in <see cref="SyncReports"/> by then).
+    /// Completes when the node's head is the tipset with <paramref name="key"/> and no sync run towards that tipset is
+    /// still going: at once if so, otherwise after the dispatcher reports the run that ended it (so that report is in
+    /// <see cref="SyncReports"/> by then).
     /// </summary>
     /// <remarks>
+    /// The head moves to a tipset before that tipset's own execution (as in Lotus), so a head alone does not mean its
+    /// run is over; waiting for the run too lets a test stop the node without cancelling that execution.
     /// Event-driven: the head is read again after each <see cref="Dispatcher.SyncFinished"/>, never on a timer. A head
     /// moved past <paramref name="key"/> does not count; neither does a head set outside the dispatcher (for example
     /// by <see cref="Venus.ChainSync.Syncer.SyncCheckpointAsync"/> called directly) until the next run ends.
@@ -116,7 +119,7 @@ public sealed class SyncTestNode
         TipSet head = await GetHeadAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            while (head.Key != key)
+            while (head.Key != key || Dispatcher.Running.Any(t => t.Head.Key == key))
             {
                 await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 head = await GetHeadAsync(CancellationToken.None).ConfigureAwait(false);

@@ -67,9 +67,10 @@ public sealed class HostileGossipTests : IAsyncLifetime
         await PublishAsync(Forge(template, miner: 6002, height: 21, bls: unknown, ticketSeed: 2).RawData.ToArray());
         await PublishAsync(Forge(template, miner: 6002, height: 21, bls: unknown, ticketSeed: 1).RawData.ToArray());
 
-        await UntilCountedAsync(results, 5);
+        // The exact repeat never reaches the screen: the host's seen cache drops it by message id, as gossipsub does.
+        await UntilCountedAsync(results, 4);
         Assert.True(
-            Count(results, GossipResults.OutOfWindow) == 2 && Count(results, GossipResults.DoubleMining) == 1 && Count(results, GossipResults.Duplicate) == 1,
+            Count(results, GossipResults.OutOfWindow) == 2 && Count(results, GossipResults.DoubleMining) == 1 && Count(results, GossipResults.Duplicate) == 0,
             Describe(results));
 
         // The first block of miner 6002 went on to a worker: its messages are nowhere to be had.

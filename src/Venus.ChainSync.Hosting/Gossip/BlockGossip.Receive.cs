@@ -1,22 +1,34 @@
+using System.Runtime.CompilerServices;
 using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Cbor;
 
 namespace Venus.ChainSync.Hosting;
 
+/// <summary>
+/// The screen, as the topic's gossip validator: every check that needs no network I/O, each giving the verdict Lotus's
+/// <c>ValidateBlockPubsub</c> gives (Reject for what no honest peer forwards, Ignore for what is merely not wanted).
+/// </summary>
 internal sealed partial class BlockGossip
 {
+    // What the validator worked out for each message it accepted, for the receive loop that gets the same instance.
+    private readonly ConditionalWeakTable<PubSubMessage, Received> _screened = [];
+
     private async Task ReceiveAsync(CancellationToken stop)
     {
         try
         {
-            await foreach (PubSubMessage message in _pubSub.SubscribeAsync(Topic, stop).ConfigureAwait(false))
+            await foreach (PubSubMessage message in _pubSub.SubscribeAsync(Topic, ValidateAsync, stop).ConfigureAwait(false))
             {
-                string? rejected = await ScreenAsync(message, stop).ConfigureAwait(false);
-                if (rejected is not null)
+                // A host that hands over another instance than it validated costs a second screening, nothing more.
+                Received? received = _screened.TryGetValue(message, out Received? screened)
+                    ? screened
+                    : (await ScreenAsync(message, stop).ConfigureAwait(false)).Received;
+                _screened.Remove(message);
+                if (received is not null)
                 {
-                    _metrics.Block(rejected);
-                    _logger.Rejected(message.ReceivedFrom, rejected);
+                    // DropOldest: never waits; a displaced block is counted by the channel's callback.
+                    _queue.Writer.TryWrite(received);
                 }
             }
 
@@ -37,20 +49,87 @@ internal sealed partial class BlockGossip
         }
     }
 
-    /// <summary>The cheap checks; queues the block and returns null, or returns why it was dropped.</summary>
-    private async ValueTask<string?> ScreenAsync(PubSubMessage message, CancellationToken stop)
+    /// <summary>The gossip validator: the verdict the host forwards (or not) on, and scores the sender by.</summary>
+    private async ValueTask<MessageVerdict> ValidateAsync(PubSubMessage message, CancellationToken cancellationToken)
+    {
+        (MessageVerdict verdict, string? result, Received? received) = await ScreenAsync(message, cancellationToken).ConfigureAwait(false);
+        if (received is not null)
+        {
+            _screened.AddOrUpdate(message, received);
+        }
+        else
+        {
+            _metrics.Block(result!);
+            _logger.Rejected(message.ReceivedFrom, result!);
+        }
+
+        return verdict;
+    }
+
+    /// <summary>The checks, cheapest first: the block to queue, or the verdict and result tag of why it is not wanted.</summary>
+    private async ValueTask<(MessageVerdict Verdict, string? Result, Received? Received)> ScreenAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
         if (message.Source == _host.LocalPeer)
         {
-            return GossipResults.Own;
+            return (MessageVerdict.Ignore, GossipResults.Own, null);
         }
 
+        if (Structure(message, out BlockMsg? block) is { } refusal)
+        {
+            return (MessageVerdict.Reject, refusal, null);
+        }
+
+        BlockHeader header = block!.Header!;
+
+        // A few microseconds of hashing, before any I/O, and the only hashing of this block's root: the listed CIDs
+        // must be the ones the header commits to, so every message loaded by them later is the block's own.
+        if (MessageRoot.Check(header, block.BlsMessages, block.SecpkMessages) is not { } cids)
+        {
+            return (MessageVerdict.Reject, GossipResults.MessageRootMismatch, null);
+        }
+
+        TipSet head;
+        try
+        {
+            head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.Fault(header.Cid, e);
+            return (MessageVerdict.Ignore, GossipResults.Failed, null);
+        }
+
+        if (header.Height < head.Height - _options.MaxEpochsBehindHead || header.Height > WallClockEpoch() + _options.MaxEpochsAhead)
+        {
+            return (MessageVerdict.Ignore, GossipResults.OutOfWindow, null);
+        }
+
+        switch (_filter.See(header))
+        {
+            case MinerEpochFilter.Verdict.Duplicate:
+                return (MessageVerdict.Ignore, GossipResults.Duplicate, null);
+            case MinerEpochFilter.Verdict.DoubleMining:
+                // Each block may be valid alone and an honest peer forwards both, so no blame: the engine sorts it out.
+                _logger.DoubleMining(header.Miner, header.Cid, header.Height);
+                return (MessageVerdict.Ignore, GossipResults.DoubleMining, null);
+        }
+
+        return (MessageVerdict.Accept, null, new Received(cids, message.Source, message.ReceivedFrom));
+    }
+
+    /// <summary>
+    /// What makes a payload invalid in itself, as Lotus rejects it: too large, not a canonical <c>BlockMsg</c>, too many
+    /// messages, message CIDs that are not chain CIDs, no block signature, no winning election. Null, with the decoded
+    /// block, when it passes.
+    /// </summary>
+    private string? Structure(PubSubMessage message, out BlockMsg? block)
+    {
+        block = null;
         if (message.Data.Length > MaxPayloadBytes)
         {
             return GossipResults.Malformed;
         }
 
-        BlockMsg block;
         try
         {
             block = BlockMsg.Decode(message.Data);
@@ -70,40 +149,34 @@ internal sealed partial class BlockGossip
             return GossipResults.TooManyMessages;
         }
 
-        // A few microseconds of hashing, before any I/O, and the only hashing of this block's root: the listed CIDs
-        // must be the ones the header commits to, so every message loaded by them below is the block's own.
-        if (MessageRoot.Check(header, block.BlsMessages, block.SecpkMessages) is not { } cids)
+        // Lotus's checks of a gossiped block that need no state: a signature present, at least one win.
+        if (header.BlockSig is null)
         {
-            return GossipResults.MessageRootMismatch;
+            return GossipResults.MissingSignature;
         }
 
-        TipSet head;
-        try
+        if (header.ElectionProof is not { WinCount: >= 1 })
         {
-            head = await _store.GetHeadAsync(stop).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-        {
-            _logger.Fault(header.Cid, e);
-            return GossipResults.Failed;
+            return GossipResults.NoWin;
         }
 
-        if (header.Height < head.Height - _options.MaxEpochsBehindHead || header.Height > WallClockEpoch() + _options.MaxEpochsAhead)
+        // Messages are named by v1 dag-cbor blake2b-256 CIDs; any other CID cannot name a chain message.
+        foreach (Cid cid in block.BlsMessages)
         {
-            return GossipResults.OutOfWindow;
+            if (!cid.IsChainCid)
+            {
+                return GossipResults.BadMessageCid;
+            }
         }
 
-        switch (_filter.See(header))
+        foreach (Cid cid in block.SecpkMessages)
         {
-            case MinerEpochFilter.Verdict.Duplicate:
-                return GossipResults.Duplicate;
-            case MinerEpochFilter.Verdict.DoubleMining:
-                _logger.DoubleMining(header.Miner, header.Cid, header.Height);
-                return GossipResults.DoubleMining;
+            if (!cid.IsChainCid)
+            {
+                return GossipResults.BadMessageCid;
+            }
         }
 
-        // DropOldest: never waits; a displaced block is counted by the channel's callback.
-        _queue.Writer.TryWrite(new Received(cids, message.Source, message.ReceivedFrom));
         return null;
     }
 

@@ -9,21 +9,23 @@ namespace Venus.ChainSync.Hosting;
 
 /// <summary>
 /// Takes in block gossip (<c>/fil/blocks/&lt;network&gt;</c>), as Venus's syncer submodule and Lotus's
-/// <c>HandleIncomingBlocks</c> do: screens each block cheaply, loads its messages, checks the message root and hands
+/// <c>HandleIncomingBlocks</c> do: screens each block cheaply as the topic's validator, loads its messages and hands
 /// it to <see cref="Dispatcher.SendAsync"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>Two stages.</b> The receive loop does only what is cheap and needs no network I/O (one read of the head
-/// from the store) — ignore our own, bound and decode the payload, refuse too many messages, check the message root
-/// over the listed CIDs, refuse heights outside [head − behind, now + ahead], drop repeats
-/// and a miner's second block at one height — then queues the block on a bounded channel. When the channel is
-/// full the oldest waiting block is dropped (and counted): the receive loop never waits, so a flood cannot stall
-/// gossip, and the newest blocks are the ones worth having. A fixed pool of workers takes blocks off the channel,
-/// stores the header, loads the messages (the local block store first, then the exchange, asking the peers the
-/// block came from) and checks the root.</para>
+/// <para><b>Two stages.</b> The screen is the topic's gossip validator (<see cref="MessageValidator"/>), so the host
+/// forwards only what it accepts and scores senders by its verdicts. It does only what needs no network I/O (one read
+/// of the head from the store) and answers as Lotus's <c>ValidateBlockPubsub</c> does: Reject for a payload too large
+/// or not a <c>BlockMsg</c>, too many messages, a message CID that is not a chain CID, no block signature, no winning
+/// election, a message root the listed CIDs do not match; Ignore for our own, heights outside [head − behind, now +
+/// ahead], repeats and a miner's second block at one height. Accepted blocks are queued on a bounded channel; when it
+/// is full the oldest waiting block is dropped (and counted), so a flood cannot stall gossip, and the newest blocks
+/// are the ones worth having. A fixed pool of workers takes blocks off the channel, loads the messages (the local
+/// block store first, then the exchange, asking the peers the block came from) and hands the block to the
+/// dispatcher, which stores it.</para>
 /// <para><b>Never fatal.</b> Every bad payload and every failed load is counted (<see cref="GossipResults"/>) and
-/// dropped; a store fault is logged and the block dropped. Nothing unvalidated reaches the dispatcher: the
-/// header is stored only after decoding, messages only with a matching root.</para>
+/// dropped; a store fault is logged and the block dropped. Nothing unvalidated reaches the dispatcher: a
+/// <see cref="FullTipSet"/> holds only messages that match their root.</para>
 /// </remarks>
 internal sealed partial class BlockGossip
 {

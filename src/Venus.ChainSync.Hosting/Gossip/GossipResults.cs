@@ -12,6 +12,15 @@ public static class GossipResults
     /// <summary>Too large, not a <c>BlockMsg</c>, or without a header.</summary>
     public const string Malformed = "malformed";
 
+    /// <summary>Has no block signature (Lotus: "block had nil signature").</summary>
+    public const string MissingSignature = "missing_signature";
+
+    /// <summary>Has no election proof with at least one win (Lotus: "block is not claiming to be a winner").</summary>
+    public const string NoWin = "no_win";
+
+    /// <summary>Names a message by a CID that is not a chain CID (v1, dag-cbor, blake2b-256).</summary>
+    public const string BadMessageCid = "bad_message_cid";
+
     /// <summary>Lists more messages than a block may hold.</summary>
     public const string TooManyMessages = "too_many_messages";
 

@@ -152,10 +152,17 @@ internal sealed class HelloHarness : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> greetings have been counted with <paramref name="result"/>.</summary>
     public async Task WaitForResultAsync(string result, int count = 1)
     {
-        while (Results().Count(r => r == result) < count)
+        // One snapshot for both the count and the wait: a measurement landing between two snapshots would be counted
+        // as seen without being checked, and the wait for one more would outlast the guard.
+        while (true)
         {
-            int seen = Greetings.GetMeasurementSnapshot().Count;
-            await Greetings.WaitForMeasurementsAsync(seen + 1, Guard());
+            var snapshot = Greetings.GetMeasurementSnapshot();
+            if (snapshot.Count(m => m.Tags["result"] as string == result) >= count)
+            {
+                return;
+            }
+
+            await Greetings.WaitForMeasurementsAsync(snapshot.Count + 1, Guard());
         }
     }
 

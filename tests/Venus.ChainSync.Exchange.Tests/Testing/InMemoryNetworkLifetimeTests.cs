@@ -108,11 +108,18 @@ public class InMemoryNetworkLifetimeTests
         await using var hosts = new TwoHosts();
         (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
+        network.Connect(a, b);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
+        await using IAsyncEnumerator<PubSubMessage> atB = b.SubscribeAsync("/t", null, cts.Token).GetAsyncEnumerator(cts.Token);
+        Task<bool> first = atB.MoveNextAsync().AsTask();
         Task inFlight = network.WhenInFlightAsync(Guard());
         Assert.False(inFlight.IsCompleted);
 
         await a.PublishAsync("/t", new byte[] { 1 }, Guard());
 
         await inFlight.WaitAsync(Guard());
+        Assert.False(first.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
     }
 }

@@ -57,8 +57,9 @@ public class InMemoryNetworkTests
         await using var network = new InMemoryNetwork();
         InMemoryHost a = network.CreateHost("a");
         InMemoryHost b = network.CreateHost("b");
+        network.Connect(a, b);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
-        IAsyncEnumerator<PubSubMessage> subscription = b.SubscribeAsync("/fil/blocks/test", cts.Token).GetAsyncEnumerator(cts.Token);
+        IAsyncEnumerator<PubSubMessage> subscription = b.SubscribeAsync("/fil/blocks/test", null, cts.Token).GetAsyncEnumerator(cts.Token);
         ValueTask<bool> next = subscription.MoveNextAsync();
 
         await a.PublishAsync("/fil/blocks/test", new byte[] { 1, 2, 3 }, Guard());

@@ -307,8 +307,9 @@ public class LinkFaultsTests
         await using var hosts = new TwoHosts();
         (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
+        network.Connect(a, b);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
-        await using IAsyncEnumerator<PubSubMessage> subscription = b.SubscribeAsync("/t", cts.Token).GetAsyncEnumerator(cts.Token);
+        await using IAsyncEnumerator<PubSubMessage> subscription = b.SubscribeAsync("/t", null, cts.Token).GetAsyncEnumerator(cts.Token);
         ValueTask<bool> next = subscription.MoveNextAsync();
 
         await a.PublishAsync("/t", new byte[] { 7 }, Guard());

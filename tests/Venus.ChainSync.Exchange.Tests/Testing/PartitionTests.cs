@@ -104,8 +104,10 @@ public class PartitionTests
         InMemoryHost a = network.CreateHost("a");
         InMemoryHost b = network.CreateHost("b");
         InMemoryHost c = network.CreateHost("c");
+        network.Connect(a, b);
+        network.Connect(c, b);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
-        await using IAsyncEnumerator<PubSubMessage> atB = b.SubscribeAsync("/t", cts.Token).GetAsyncEnumerator(cts.Token);
+        await using IAsyncEnumerator<PubSubMessage> atB = b.SubscribeAsync("/t", null, cts.Token).GetAsyncEnumerator(cts.Token);
         Task<bool> next = atB.MoveNextAsync().AsTask();
         network.Partition([a], [b, c]);
 
@@ -116,6 +118,7 @@ public class PartitionTests
         Assert.Equal(c.LocalPeer, atB.Current.Source);
 
         network.Heal();
+        network.Connect(a, b);
         await a.PublishAsync("/t", new byte[] { 3 }, Guard());
         Assert.True(await atB.MoveNextAsync().AsTask().WaitAsync(Guard()));
         Assert.Equal(a.LocalPeer, atB.Current.Source);
@@ -129,14 +132,16 @@ public class PartitionTests
         await using var hosts = new TwoHosts();
         (FakeTimeProvider time, InMemoryNetwork network, InMemoryHost a, InMemoryHost b) = hosts;
         network.Configure(a, b, new LinkFaults { Latency = TimeSpan.FromSeconds(1) });
+        network.Connect(a, b);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Guard());
-        await using IAsyncEnumerator<PubSubMessage> atB = b.SubscribeAsync("/t", cts.Token).GetAsyncEnumerator(cts.Token);
+        await using IAsyncEnumerator<PubSubMessage> atB = b.SubscribeAsync("/t", null, cts.Token).GetAsyncEnumerator(cts.Token);
         Task<bool> next = atB.MoveNextAsync().AsTask();
 
         await a.PublishAsync("/t", new byte[] { 1 }, Guard());
         network.Partition([a], [b]);
         time.Advance(TimeSpan.FromSeconds(1));
         network.Heal();
+        network.Connect(a, b);
         await a.PublishAsync("/t", new byte[] { 2 }, Guard());
         time.Advance(TimeSpan.FromSeconds(1));
 
