@@ -62,8 +62,8 @@ public sealed partial class SyncTestCluster
     /// <summary>
     /// Delivers <paramref name="tipSet"/> as gossip from <paramref name="from"/>
     /// (<see cref="Dispatcher.SendAsync"/> with <see cref="TipSetSource.Gossip"/>, source and sender both <paramref name="from"/>) to each node of
-    /// <paramref name="to"/>, or to every other node when it is null. The engine has no gossip layer yet; this is what
-    /// one would hand the dispatcher.
+    /// <paramref name="to"/>, or to every other node when it is null: what each node's block gossip would hand its
+    /// dispatcher after screening, without the pubsub round (tests of gossip itself publish on the hosts' pubsub).
     /// </summary>
     /// <returns>What each receiving dispatcher did, in the order of the nodes.</returns>
     public async Task<IReadOnlyList<DispatchOutcome>> AnnounceAsync(SyncTestNode from, FullTipSet tipSet, IEnumerable<SyncTestNode>? to = null, CancellationToken cancellationToken = default)

@@ -14,15 +14,17 @@ namespace Venus.ChainSync.Testing;
 /// <para><b>Use.</b> Build the cluster, seed producers with chains from <see cref="Builder"/>
 /// (<see cref="SeedAsync"/>), <see cref="StartAsync"/>, then <see cref="Connect(SyncTestNode, SyncTestNode)"/> nodes: hello greets each new
 /// connection, greeted heads reach the dispatcher (see <see cref="SyncTestNode"/>), and the syncer fetches over the
-/// exchange. <see cref="ProduceAsync"/> grows a producer's chain and gossips the new tipset, standing in for the
-/// gossip layer the engine does not have yet. <see cref="SyncTestNode.WaitForHeadAsync"/> waits without polling.</para>
+/// exchange. <see cref="ProduceAsync"/> grows a producer's chain and hands the new tipset to the other nodes'
+/// dispatchers as gossip (tests of the gossip layer itself publish on <see cref="InMemoryHost"/>'s pubsub). <see cref="SyncTestNode.WaitForHeadAsync"/> waits without polling.</para>
 /// <para><b>Time.</b> Every component runs on <see cref="Time"/>. The syncer refuses blocks more than a second in the
 /// future, so the clock must be past the chain's timestamps (genesis + 30 s × height by default); the default clock is
 /// a <see cref="FakeTimeProvider"/> at <see cref="DefaultStart"/>, which it is for chains of millions of epochs. A
 /// fake clock that is never advanced means no timeout ever fires: a peer that hangs hangs a fetch, so fault tests use
 /// faults that fail fast (resets, garbage, partitions).</para>
-/// <para><b>Lifetime.</b> <see cref="DisposeAsync"/> stops the nodes in order and awaits each part: hello services and
-/// the loops behind them (no new targets), then dispatchers (every sync), then exchange servers, then the network.</para>
+/// <para><b>Composition.</b> Each node is built by <c>AddChainSync()</c> over the in-memory ports and run by its hosted
+/// service, the path a host takes (see <see cref="SyncTestNode"/>), so these tests test what hosts run.</para>
+/// <para><b>Lifetime.</b> <see cref="DisposeAsync"/> stops every node's dispatcher (every sync) first, then each node's
+/// hosted services in reverse order (gossip, hello, exchange server), then the network.</para>
 /// <para>Not thread-safe: drive it from the test's thread. The nodes are thread-safe.</para>
 /// </remarks>
 public sealed partial class SyncTestCluster : IAsyncDisposable
@@ -30,7 +32,6 @@ public sealed partial class SyncTestCluster : IAsyncDisposable
     /// <summary>Start of the default clock: 2025-01-01 UTC, after the timestamps of any chain a test builds.</summary>
     public static readonly DateTimeOffset DefaultStart = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly TestMeterFactory _meters = new();
     private readonly SyncTestNode[] _nodes;
     private State _state;
 
@@ -53,11 +54,10 @@ public sealed partial class SyncTestCluster : IAsyncDisposable
         // The builder weighs a tipset as its parent weight plus a fixed amount per block; genesis has one block and
         // parent weight 0, so its weight is that amount, which the nodes' weigher must use too.
         var weigher = new ParentWeightWeigher((int)builder.WeightOf(Genesis));
-        var metrics = new ExchangeMetrics(_meters);
         _nodes = new SyncTestNode[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
-            _nodes[i] = new SyncTestNode(i, Network, Genesis, builder.GenesisState, weigher, metrics, options);
+            _nodes[i] = new SyncTestNode(i, Network, Genesis, builder.GenesisState, weigher, options);
         }
     }
 
@@ -91,8 +91,8 @@ public sealed partial class SyncTestCluster : IAsyncDisposable
         new(new ChainBuilder(new MemoryBlockstore(), seed), nodeCount, time, options);
 
     /// <summary>
-    /// Starts every node: exchange server, dispatcher, hello service and the loop from hello to dispatcher. Connect
-    /// nodes after this, so that hello sees the connections.
+    /// Starts every node through its hosted services, as a host starts (exchange server, hello and the loop from hello
+    /// to the dispatcher, block gossip, dispatcher). Connect nodes after this, so that hello sees the connections.
     /// </summary>
     /// <exception cref="InvalidOperationException">Already started, or disposed.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -154,8 +154,8 @@ public sealed partial class SyncTestCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops every node in order and awaits it (see the remarks of the class), then the network, then the meters.
-    /// Later calls do nothing. A fault of the loop from hello to a dispatcher surfaces here.
+    /// Stops every node's syncs, then every node's hosted services (see the remarks of the class), then the network.
+    /// Later calls do nothing.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -168,19 +168,19 @@ public sealed partial class SyncTestCluster : IAsyncDisposable
         _state = State.Disposed;
         if (started)
         {
+            // Every node's syncs first, so no node fetches from a server that is already gone.
             foreach (SyncTestNode node in _nodes)
             {
-                await node.StopHelloAsync().ConfigureAwait(false);
+                await node.StopSyncsAsync().ConfigureAwait(false);
             }
         }
 
         foreach (SyncTestNode node in _nodes)
         {
-            await node.StopSyncAsync().ConfigureAwait(false);
+            await node.StopAsync().ConfigureAwait(false);
         }
 
         await Network.DisposeAsync().ConfigureAwait(false);
-        _meters.Dispose();
     }
 
     private void ThrowUnlessRunning()

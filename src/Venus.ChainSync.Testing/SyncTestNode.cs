@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Venus.ChainSync.Hosting;
 using Venus.ChainSync.Diagnostics;
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Hello;
@@ -10,42 +14,82 @@ using Venus.ChainSync.Primitives;
 namespace Venus.ChainSync.Testing;
 
 /// <summary>
-/// One node of a <see cref="SyncTestCluster"/>: the real exchange server, exchange client, hello service,
-/// dispatcher, target tracker and syncer over its own <see cref="InMemoryHost"/> and <see cref="InMemoryChainStore"/>.
+/// One node of a <see cref="SyncTestCluster"/>, composed exactly as a host composes one: <c>AddChainSync()</c> over the
+/// in-memory ports (<see cref="InMemoryPortsServiceCollectionExtensions.AddInMemoryPorts"/>: its own
+/// <see cref="InMemoryHost"/>, <see cref="InMemoryChainStore"/>, executor and weigher), started and stopped by the
+/// hosted service <c>AddChainSync()</c> registers.
 /// </summary>
 /// <remarks>
-/// <para><b>Hello to dispatcher.</b> The hello service reports greeted heads as <see cref="ChainInfo"/> (it has already
-/// stored each one's headers and messages through the node's store); the dispatcher wants the head with its messages.
-/// The node runs one loop that reads <see cref="HelloService.Heads"/>, loads the full tipset from the store and hands
-/// it to <see cref="Dispatcher.ForwardGreetedHeadsAsync"/>. That loop is the glue a host has to write; the Hosting layer will
-/// own it for real nodes.</para>
+/// <para><b>Parts.</b> The properties are the node's singletons from its container (<see cref="Services"/>), so a test
+/// reaches the same dispatcher, syncer and exchange the hosted service runs. The cluster registers two things before
+/// <c>AddChainSync()</c>, which it keeps because a host's registration wins: an exchange client with a seeded peer
+/// shuffle (node i uses <see cref="SyncTestClusterOptions.Seed"/> + i), and the cluster's clock.</para>
 /// <para><b>Lifetime.</b> Built by the cluster, started by <see cref="SyncTestCluster.StartAsync"/> and stopped by
 /// <see cref="SyncTestCluster.DisposeAsync"/>; nothing runs before. Every member is thread-safe.</para>
 /// </remarks>
 public sealed class SyncTestNode
 {
-    private readonly ConcurrentQueue<SyncFinishedEventArgs> _finished = new();
-    private Task? _helloToDispatcher;
+    /// <summary>The network name of every cluster node (its block topic is <c>/fil/blocks/cluster</c>).</summary>
+    public const string NetworkName = "cluster";
 
-    internal SyncTestNode(int index, InMemoryNetwork network, TipSet genesis, TipSetState genesisState, IChainWeigher weigher, ExchangeMetrics metrics, SyncTestClusterOptions options)
+    private readonly ConcurrentQueue<SyncFinishedEventArgs> _finished = new();
+    private readonly ServiceProvider _services;
+    private IHostedService[] _started = [];
+
+    internal SyncTestNode(int index, InMemoryNetwork network, TipSet genesis, TipSetState genesisState, IChainWeigher weigher, SyncTestClusterOptions options)
     {
         TimeProvider time = network.Time;
-        ILoggerFactory logs = options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         Index = index;
         Host = network.CreateHost($"node-{index}");
         Store = new InMemoryChainStore(genesis, genesisState);
-        weigher = options.WeigherFactory?.Invoke(index, weigher) ?? weigher;
-        Weigher = weigher;
+        Weigher = options.WeigherFactory?.Invoke(index, weigher) ?? weigher;
         Executor = options.ExecutorFactory?.Invoke(index) ?? new TestTipSetExecutor();
-        BadTipSets = new BadTipSetCache(timeProvider: time);
-        Server = new ChainExchangeServer(Host, Store.Blockstore, options.ExchangeServer, time, logs.CreateLogger<ChainExchangeServer>(), metrics);
-        Exchange = new ChainExchangeClient(Host, time, logs.CreateLogger<ChainExchangeClient>(), options.ExchangeClient, metrics, new Random(options.Seed + index));
-        Syncer = new Syncer(Store, Exchange, SyntacticBlockValidator.Instance, Executor, weigher, BadTipSets, options.Syncer, time, logs.CreateLogger<Syncer>());
-        Tracker = new TargetTracker(time, options.TargetTracker ?? new TargetTrackerOptions());
-        Dispatcher = new Dispatcher(Tracker, Syncer, Store, time, logs.CreateLogger<Dispatcher>(), options.Dispatcher ?? new DispatcherOptions());
-        Hello = new HelloService(Host, Exchange, new ChainStoreHelloSource(Store, weigher, genesis), metrics, time, logs.CreateLogger<HelloService>(), options.Hello);
+
+        var services = new ServiceCollection();
+        services.AddSingleton(time);
+        if (options.LoggerFactory is { } logs)
+        {
+            services.AddSingleton(logs);
+            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        }
+
+        // Registered before AddChainSync, so they win over its TryAdd defaults: the seeded shuffle keeps runs repeatable.
+        services.AddSingleton(sp => new ChainExchangeClient(
+            Host,
+            time,
+            sp.GetService<ILogger<ChainExchangeClient>>() ?? NullLogger<ChainExchangeClient>.Instance,
+            options.ExchangeClient,
+            sp.GetRequiredService<ExchangeMetrics>(),
+            new Random(options.Seed + index)));
+        services.AddInMemoryPorts(Host, Store, Executor, Weigher);
+        services.AddChainSync(o =>
+        {
+            o.NetworkName = NetworkName;
+            o.Syncer = options.Syncer ?? o.Syncer;
+            o.Dispatcher = options.Dispatcher ?? o.Dispatcher;
+            o.Tracker = options.TargetTracker ?? o.Tracker;
+            o.ExchangeClient = options.ExchangeClient ?? o.ExchangeClient;
+            o.ExchangeServer = options.ExchangeServer ?? o.ExchangeServer;
+            o.Hello = options.Hello ?? o.Hello;
+        });
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        BadTipSets = _services.GetRequiredService<BadTipSetCache>();
+        Server = _services.GetRequiredService<ChainExchangeServer>();
+        Exchange = _services.GetRequiredService<ChainExchangeClient>();
+        Hello = _services.GetRequiredService<HelloService>();
+        Tracker = _services.GetRequiredService<TargetTracker>();
+        Syncer = _services.GetRequiredService<Syncer>();
+        Dispatcher = _services.GetRequiredService<Dispatcher>();
+        Api = _services.GetRequiredService<ISyncApi>();
         Dispatcher.SyncFinished += (_, e) => _finished.Enqueue(e);
     }
+
+    /// <summary>The node's container, as <c>AddChainSync()</c> and the in-memory ports filled it.</summary>
+    public IServiceProvider Services => _services;
+
+    /// <summary>The node's sync API.</summary>
+    public ISyncApi Api { get; }
 
     /// <summary>Position of this node in <see cref="SyncTestCluster.Nodes"/>.</summary>
     public int Index { get; }
@@ -142,36 +186,33 @@ public sealed class SyncTestNode
     /// <inheritdoc/>
     public override string ToString() => $"node-{Index}";
 
+    /// <summary>Starts the node's hosted services in registration order, as a host does.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
-        Server.Start();
-        Dispatcher.Start();
-        await Hello.StartAsync(cancellationToken).ConfigureAwait(false);
-        _helloToDispatcher = Task.Run(ForwardHelloHeadsAsync, CancellationToken.None);
-    }
-
-    /// <summary>Stops the hello service and the loop behind it (no new targets arrive after this).</summary>
-    internal async Task StopHelloAsync()
-    {
-        // Heads completes once the service has stopped, which ends the loop: the service owns its end. The loop's
-        // own awaits (an in-memory store, a dispatcher whose SendAsync never blocks) cannot hang.
-        await Hello.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        if (_helloToDispatcher is not null)
+        var started = new List<IHostedService>();
+        foreach (IHostedService service in _services.GetServices<IHostedService>())
         {
-            await _helloToDispatcher.ConfigureAwait(false);
+            await service.StartAsync(cancellationToken).ConfigureAwait(false);
+            started.Add(service);
+            _started = [.. started];
         }
     }
 
-    /// <summary>Stops the dispatcher (every sync) and then the exchange server.</summary>
-    internal async Task StopSyncAsync()
-    {
-        await Dispatcher.DisposeAsync().ConfigureAwait(false);
-        await Server.DisposeAsync().ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Stops the node's syncs (no fetch from any node is started after this), leaving its servers answering, so a
+    /// cluster can quiesce every node before taking any server away.
+    /// </summary>
+    internal Task StopSyncsAsync() => Dispatcher.StopAsync(CancellationToken.None);
 
-    private async Task ForwardHelloHeadsAsync()
+    /// <summary>Stops the hosted services in reverse order and disposes the container.</summary>
+    internal async Task StopAsync()
     {
-        // The engine's one hello intake; it ends when the hello service stops and completes its heads.
-        await Dispatcher.ForwardGreetedHeadsAsync(Hello, CancellationToken.None).ConfigureAwait(false);
+        for (int i = _started.Length - 1; i >= 0; i--)
+        {
+            await _started[i].StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _started = [];
+        await _services.DisposeAsync().ConfigureAwait(false);
     }
 }

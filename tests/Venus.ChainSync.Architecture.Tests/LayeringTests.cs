@@ -4,8 +4,9 @@ namespace Venus.ChainSync.Architecture.Tests;
 
 /// <summary>
 /// The packed assemblies form layers, and an assembly references only the layers below it:
-/// Primitives, then Exchange, then the engine (Venus.ChainSync), then Hosting and Testing side by side.
-/// Testing never references Hosting, so a host's tests can use the fakes without the facade.
+/// Primitives, then Exchange, then the engine (Venus.ChainSync), then Hosting, then Testing on top.
+/// Testing sits above Hosting because its cluster composes nodes with AddChainSync(), the path hosts use; nothing
+/// ships references Testing, so the fakes never become a dependency of a node.
 /// </summary>
 /// <remarks>
 /// This reads the compiled references (<see cref="Assembly.GetReferencedAssemblies"/>), so a project
@@ -26,7 +27,7 @@ public sealed class LayeringTests
         [Exchange] = [Primitives],
         [Engine] = [Exchange, Primitives],
         [Hosting] = [Engine, Exchange, Primitives],
-        [Testing] = [Engine, Exchange, Primitives],
+        [Testing] = [Hosting, Engine, Exchange, Primitives],
     };
 
     public static TheoryData<string> PackedAssemblies() => new(AllowedReferences.Keys);
@@ -68,12 +69,12 @@ public sealed class LayeringTests
     }
 
     [Fact]
-    public void TestingReferencingHosting_IsReported()
+    public void HostingReferencingTesting_IsReported()
     {
-        var violations = FindViolations(Testing, [Engine, Hosting]);
+        var violations = FindViolations(Hosting, [Engine, Testing]);
 
         var violation = Assert.Single(violations);
-        Assert.Contains($"{Testing} references {Hosting}", violation, StringComparison.Ordinal);
+        Assert.Contains($"{Hosting} references {Testing}", violation, StringComparison.Ordinal);
     }
 
     /// <summary>
