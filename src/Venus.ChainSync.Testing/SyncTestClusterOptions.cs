@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Hello;
+using Venus.ChainSync.Hosting;
 
 namespace Venus.ChainSync.Testing;
 
@@ -40,6 +41,14 @@ public sealed class SyncTestClusterOptions
     /// head and moving it, so a wrapper can hold a sync exactly there.
     /// </summary>
     public Func<int, IChainWeigher, IChainWeigher>? WeigherFactory { get; init; }
+
+    /// <summary>
+    /// Adjusts the options of the node with the given index after the shared ones above were applied; <c>null</c>
+    /// changes nothing. A test mixes node kinds here (for example one node with
+    /// <see cref="SyncerOptions.Execution"/> <see cref="ExecutionMode.None"/>); give that node new option objects
+    /// rather than changing the shared ones.
+    /// </summary>
+    public Action<int, ChainSyncOptions>? ConfigureNode { get; init; }
 
     /// <summary>Where every component logs; <c>null</c> logs nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

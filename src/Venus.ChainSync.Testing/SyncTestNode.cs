@@ -71,6 +71,7 @@ public sealed class SyncTestNode
             o.ExchangeClient = options.ExchangeClient ?? o.ExchangeClient;
             o.ExchangeServer = options.ExchangeServer ?? o.ExchangeServer;
             o.Hello = options.Hello ?? o.Hello;
+            options.ConfigureNode?.Invoke(index, o);
         });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
