@@ -95,18 +95,18 @@ public sealed partial class Dispatcher
         try
         {
             result = await _syncer.HandleNewTipSetAsync(run.Target, current => OnProgress(run, current), run.Cancellation.Token).ConfigureAwait(false)
-                ?? new SyncResult(SyncOutcomeKind.Failed, "The syncer returned no result.");
+                ?? new SyncResult(SyncOutcomeKind.Failed, SyncReason.LocalFault, "The syncer returned no result.");
         }
         catch (OperationCanceledException) when (run.Cancellation.IsCancellationRequested)
         {
-            result = new SyncResult(SyncOutcomeKind.Cancelled, "Cancelled by the dispatcher.");
+            result = new SyncResult(SyncOutcomeKind.Cancelled, SyncReason.Cancelled, "Cancelled by the dispatcher.");
         }
 #pragma warning disable CA1031 // A syncer fault is a local fault of one run: it fails the target and must not kill the dispatcher.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             _logger.SyncerFaulted(run.Target.Id, e);
-            result = new SyncResult(SyncOutcomeKind.Failed, $"The syncer threw {e.GetType().Name}: {e.Message}");
+            result = new SyncResult(SyncOutcomeKind.Failed, SyncReason.LocalFault, $"The syncer threw {e.GetType().Name}: {e.Message}");
         }
 
         Finish(run, result);

@@ -23,12 +23,13 @@ public enum SyncOutcomeKind
 
 /// <summary>The outcome of one sync, with a reason for anything but <see cref="SyncOutcomeKind.Completed"/>.</summary>
 /// <param name="Kind">How it ended.</param>
-/// <param name="Reason">Why, in words (empty when completed).</param>
+/// <param name="Code">Why, as a code (<see cref="SyncReason.None"/> when completed).</param>
+/// <param name="Reason">Why, in words for logs and people (empty when completed); branch on <paramref name="Code"/>.</param>
 /// <param name="ReachedHead">The last tipset whose state the sync established (it may be short of the target on failure).</param>
-public sealed record SyncResult(SyncOutcomeKind Kind, string Reason, TipSet? ReachedHead = null)
+public sealed record SyncResult(SyncOutcomeKind Kind, SyncReason Code, string Reason, TipSet? ReachedHead = null)
 {
     /// <summary>A completed sync.</summary>
-    public static SyncResult Completed(TipSet head) => new(SyncOutcomeKind.Completed, "", head);
+    public static SyncResult Completed(TipSet head) => new(SyncOutcomeKind.Completed, SyncReason.None, "", head);
 }
 
 /// <summary>

@@ -23,7 +23,7 @@ public sealed partial class Syncer
         {
             if (block.Header.Timestamp > (ulong)Math.Max(0, latest))
             {
-                return (run.Failed($"block {block.Cid} is from the future ({block.Header.Timestamp} > {now} + drift)"), null);
+                return (run.Failed(SyncReason.FutureBlock, $"block {block.Cid} is from the future ({block.Header.Timestamp} > {now} + drift)"), null);
             }
         }
 
@@ -39,14 +39,14 @@ public sealed partial class Syncer
             (faults, string? notNow) = await ValidateAllAsync(tipSet, parent, cancellationToken).ConfigureAwait(false);
             if (notNow is not null)
             {
-                return (run.Failed(notNow), null);
+                return (run.Failed(SyncReason.ValidationUnavailable, notNow), null);
             }
         }
 
         if (faults.Count > 0)
         {
             await MarkBadAsync(run, tipSet.TipSet, faults, cancellationToken).ConfigureAwait(false);
-            return (run.Invalid(faults[0].Reason), null);
+            return (run.Invalid(faults[0].Code, faults[0].Reason), null);
         }
 
         // Valid: its messages are stored (unless they came from the store), the parent's state recorded if it was only
@@ -90,7 +90,7 @@ public sealed partial class Syncer
             SyncerLog.MarkedBad(_logger, origin, reason);
             await MarkAboveAsync(run.Target, tipSet.Height, origin, reason, cancellationToken).ConfigureAwait(false);
             await TakeOffHeadAsync(tipSet.TipSet, parent, cancellationToken).ConfigureAwait(false);
-            return (run.Invalid(reason), null);
+            return (run.Invalid(SyncReason.InvalidExecution, reason), null);
         }
 
         _metrics?.TipSetExecuted();
@@ -110,7 +110,7 @@ public sealed partial class Syncer
         TipSetState? parentState = parent is null ? null : await _store.GetStateAsync(parent.Key, cancellationToken).ConfigureAwait(false);
         if (full is null || parent is null || parentState is null)
         {
-            return (run.Failed($"the head {syncBase.Key} has no state, and its messages or its parent's state are not stored to compute it"), null);
+            return (run.Failed(SyncReason.StateUnavailable, $"the head {syncBase.Key} has no state, and its messages or its parent's state are not stored to compute it"), null);
         }
 
         return await ExecuteAsync(run, parent, full, parentState.Value, cancellationToken).ConfigureAwait(false);
@@ -170,15 +170,15 @@ public sealed partial class Syncer
             int messages = block.BlsMessages.Length + block.SecpkMessages.Length;
             if (messages > _options.MaxMessagesPerBlock)
             {
-                faults.Add(new(block.Cid, $"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", BadTipSetReasons.MessageLimit));
+                faults.Add(new(block.Cid, $"block {block.Cid} has {messages} messages, more than {_options.MaxMessagesPerBlock}", SyncReason.TooManyMessages, BadTipSetReasons.MessageLimit));
             }
             else if (block.Header.Timestamp != expected)
             {
-                faults.Add(new(block.Cid, $"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", BadTipSetReasons.Timestamp));
+                faults.Add(new(block.Cid, $"block {block.Cid} has timestamp {block.Header.Timestamp}, not {expected}", SyncReason.WrongTimestamp, BadTipSetReasons.Timestamp));
             }
             else if (block.Header.ParentStateRoot != parentState.StateRoot || block.Header.ParentMessageReceipts != parentState.ReceiptsRoot)
             {
-                faults.Add(new(block.Cid, $"block {block.Cid} names a parent state or receipts root other than its parent produced", BadTipSetReasons.ParentState));
+                faults.Add(new(block.Cid, $"block {block.Cid} names a parent state or receipts root other than its parent produced", SyncReason.ParentStateMismatch, BadTipSetReasons.ParentState));
             }
         }
 
@@ -199,7 +199,7 @@ public sealed partial class Syncer
             Cid block = tipSet.Blocks[i].Cid;
             if (!verdicts[i].IsValid && verdicts[i].IsPermanent)
             {
-                faults.Add(new(block, $"block {block} is invalid: {verdicts[i].Reason}", BadTipSetReasons.Validator));
+                faults.Add(new(block, $"block {block} is invalid: {verdicts[i].Reason}", SyncReason.InvalidBlock, BadTipSetReasons.Validator));
             }
             else if (!verdicts[i].IsValid)
             {
@@ -223,6 +223,6 @@ public sealed partial class Syncer
         }
     }
 
-    /// <summary>One block found bad in itself: which, why, and the reason tag for the metrics.</summary>
-    private readonly record struct BlockFault(Cid Block, string Reason, string Tag);
+    /// <summary>One block found bad in itself: which, why (in words and as a code), and the reason tag for the metrics.</summary>
+    private readonly record struct BlockFault(Cid Block, string Reason, SyncReason Code, string Tag);
 }

@@ -89,7 +89,7 @@ public sealed partial class Syncer
 
         return parent.Key == run.Target.Key
             ? SyncResult.Completed(parent)
-            : run.Failed("the forward walk ended short of the target");
+            : run.Failed(SyncReason.WalkEndedShort, "the forward walk ended short of the target");
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed partial class Syncer
                 string reason = $"the chain contains bad block {bad.Block}: {bad}";
                 await MarkAboveAsync(run.Target, cursor.Height, bad.Origin ?? bad.Block, reason, cancellationToken).ConfigureAwait(false);
                 _metrics?.TipSetBad(BadTipSetReasons.BadAncestor);
-                return Stop(run.Invalid(reason));
+                return Stop(run.Invalid(SyncReason.BadBlock, reason));
             }
 
             if (DoubleMining.FindSecondBlock(cursor.Blocks) is { } second)
@@ -59,7 +59,7 @@ public sealed partial class Syncer
                 string reason = $"double mining: miner {second.Miner} has two blocks in tipset {cursor.Key} at height {cursor.Height}";
                 await MarkAboveAsync(run.Target, cursor.Height, second.Cid, reason, cancellationToken).ConfigureAwait(false);
                 _metrics?.TipSetBad(BadTipSetReasons.DoubleMining);
-                return Stop(run.Invalid(reason));
+                return Stop(run.Invalid(SyncReason.DoubleMining, reason));
             }
 
             if (!run.IsCheckpoint)
@@ -67,13 +67,13 @@ public sealed partial class Syncer
                 if (cursor.Height <= head.Height && ++theirSide > _options.ForkLengthThreshold)
                 {
                     // Not cached as bad: see the class remarks (lotus#11531).
-                    return Stop(run.Invalid($"fork longer than {_options.ForkLengthThreshold} tipsets on the incoming side"));
+                    return Stop(run.Invalid(SyncReason.ForkTooLong, $"fork longer than {_options.ForkLengthThreshold} tipsets on the incoming side"));
                 }
 
                 if (checkpoint is not null && cursor.Height <= checkpoint.Height)
                 {
                     // The checkpoint is valid, so a chain through it would have stopped there.
-                    return Stop(run.Invalid($"the chain forks below checkpoint {checkpoint}"));
+                    return Stop(run.Invalid(SyncReason.ForkBelowCheckpoint, $"the chain forks below checkpoint {checkpoint}"));
                 }
             }
 
@@ -83,7 +83,7 @@ public sealed partial class Syncer
                 string reason = $"the chain reaches another genesis {cursor.Key}";
                 _bad.MarkTipSet(run.Target, reason, cursor.Blocks[0].Cid);
                 _metrics?.TipSetBad(BadTipSetReasons.OtherGenesis);
-                return Stop(run.Invalid(reason));
+                return Stop(run.Invalid(SyncReason.OtherGenesis, reason));
             }
 
             TipSet? parent = await _store.GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false);
@@ -93,7 +93,7 @@ public sealed partial class Syncer
                 IReadOnlyList<TipSet> window = await _exchange.GetBlocksAsync(cursor.Parents, count, cancellationToken).ConfigureAwait(false);
                 if (window.Count == 0 || window[0].Key != cursor.Parents)
                 {
-                    return Stop(run.Failed("the exchange returned headers that do not link to the chain"));
+                    return Stop(run.Failed(SyncReason.UnlinkedHeaders, "the exchange returned headers that do not link to the chain"));
                 }
 
                 await _store.PutHeadersAsync([.. window.SelectMany(t => t.Blocks)], cancellationToken).ConfigureAwait(false);
@@ -134,7 +134,7 @@ public sealed partial class Syncer
             {
                 if (++ourSide > _options.ForkLengthThreshold)
                 {
-                    return run.Invalid($"fork longer than {_options.ForkLengthThreshold} tipsets on our side");
+                    return run.Invalid(SyncReason.ForkTooLong, $"fork longer than {_options.ForkLengthThreshold} tipsets on our side");
                 }
 
                 ours = await ParentFromStoreAsync(ours, cancellationToken).ConfigureAwait(false);
@@ -143,7 +143,7 @@ public sealed partial class Syncer
             {
                 if (++theirSide > _options.ForkLengthThreshold)
                 {
-                    return run.Invalid($"fork longer than {_options.ForkLengthThreshold} tipsets on the incoming side");
+                    return run.Invalid(SyncReason.ForkTooLong, $"fork longer than {_options.ForkLengthThreshold} tipsets on the incoming side");
                 }
 
                 theirs = await ParentFromStoreAsync(theirs, cancellationToken).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public sealed partial class Syncer
             TipSet? checkpoint = await _store.GetTipSetAsync(checkpointKey, cancellationToken).ConfigureAwait(false);
             if (checkpoint is not null && ours.Height < checkpoint.Height)
             {
-                return run.Invalid($"the chain forks below checkpoint {checkpoint}");
+                return run.Invalid(SyncReason.ForkBelowCheckpoint, $"the chain forks below checkpoint {checkpoint}");
             }
         }
 

@@ -137,7 +137,7 @@ public sealed partial class Syncer : ISyncer
                 IReadOnlyList<TipSet> fetched = await _exchange.GetBlocksAsync(key, 1, cancellationToken).ConfigureAwait(false);
                 if (fetched.Count != 1 || fetched[0].Key != key)
                 {
-                    return new SyncResult(SyncOutcomeKind.Failed, "the exchange did not return the checkpoint");
+                    return new SyncResult(SyncOutcomeKind.Failed, SyncReason.ExchangeFailed, "the exchange did not return the checkpoint");
                 }
 
                 checkpoint = fetched[0];
@@ -145,11 +145,11 @@ public sealed partial class Syncer : ISyncer
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new SyncResult(SyncOutcomeKind.Cancelled, "cancelled");
+            return new SyncResult(SyncOutcomeKind.Cancelled, SyncReason.Cancelled, "cancelled");
         }
         catch (ExchangeFailedException e)
         {
-            return new SyncResult(SyncOutcomeKind.Failed, e.Message);
+            return new SyncResult(SyncOutcomeKind.Failed, SyncReason.ExchangeFailed, e.Message);
         }
 
         SyncResult synced = await RunAsync(new SyncRun(checkpoint, null, IsCheckpoint: true), cancellationToken).ConfigureAwait(false);
@@ -182,7 +182,7 @@ public sealed partial class Syncer : ISyncer
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new SyncResult(SyncOutcomeKind.Cancelled, "cancelled");
+            return new SyncResult(SyncOutcomeKind.Cancelled, SyncReason.Cancelled, "cancelled");
         }
 
         SyncerLog.CheckpointSet(_logger, checkpoint);
@@ -200,18 +200,18 @@ public sealed partial class Syncer : ISyncer
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            result = new SyncResult(SyncOutcomeKind.Cancelled, "cancelled", run.Reached);
+            result = new SyncResult(SyncOutcomeKind.Cancelled, SyncReason.Cancelled, "cancelled", run.Reached);
         }
         catch (ExchangeFailedException e)
         {
-            result = new SyncResult(SyncOutcomeKind.Failed, e.Message, run.Reached);
+            result = new SyncResult(SyncOutcomeKind.Failed, SyncReason.ExchangeFailed, e.Message, run.Reached);
         }
 #pragma warning disable CA1031 // A host port's fault (store, executor) is a temporary failure of this sync, never a crash of the dispatcher.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             SyncerLog.LocalFault(_logger, run.Target, e);
-            result = new SyncResult(SyncOutcomeKind.Failed, $"local fault: {e.Message}", run.Reached);
+            result = new SyncResult(SyncOutcomeKind.Failed, SyncReason.LocalFault, $"local fault: {e.Message}", run.Reached);
         }
 
         activity?.SetTag("chainsync.outcome", SyncMetrics.ResultTag(result.Kind, requeued: false));
@@ -226,13 +226,13 @@ public sealed partial class Syncer : ISyncer
                 SyncerLog.SyncCompleted(_logger, run.Target);
                 break;
             case SyncOutcomeKind.Refused:
-                SyncerLog.SyncRefused(_logger, run.Target, result.Reason);
+                SyncerLog.SyncRefused(_logger, run.Target, result.Code, result.Reason);
                 break;
             case SyncOutcomeKind.Invalid:
-                SyncerLog.SyncInvalid(_logger, run.Target, result.Reason);
+                SyncerLog.SyncInvalid(_logger, run.Target, result.Code, result.Reason);
                 break;
             default:
-                SyncerLog.SyncFailed(_logger, run.Target, result.Reason);
+                SyncerLog.SyncFailed(_logger, run.Target, result.Code, result.Reason);
                 break;
         }
 
@@ -244,7 +244,7 @@ public sealed partial class Syncer : ISyncer
         TipSet target = run.Target;
         if (FindBad(target) is { } badEntry)
         {
-            return run.Invalid($"the target contains bad block {badEntry.Block}: {badEntry}");
+            return run.Invalid(SyncReason.BadBlock, $"the target contains bad block {badEntry.Block}: {badEntry}");
         }
 
         TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
@@ -252,7 +252,7 @@ public sealed partial class Syncer : ISyncer
         if (await IsValidatedAsync(target, head, cancellationToken).ConfigureAwait(false))
         {
             // A checkpoint we already validated needs no sync; anything else validated is nothing to do.
-            return run.IsCheckpoint ? SyncResult.Completed(target) : run.Refused("already validated");
+            return run.IsCheckpoint ? SyncResult.Completed(target) : run.Refused(SyncReason.AlreadyValidated, "already validated");
         }
 
         if (!run.IsCheckpoint)
@@ -261,12 +261,12 @@ public sealed partial class Syncer : ISyncer
             // The head moves only if the executed tipset weighs more (IChainWeigher), so a tie costs work, not safety.
             if (target.ParentWeight < head.ParentWeight)
             {
-                return run.Refused("lighter than the head");
+                return run.Refused(SyncReason.LighterThanHead, "lighter than the head");
             }
 
             if (await IsInHeadChainAsync(target, head, cancellationToken).ConfigureAwait(false))
             {
-                return run.Refused("already in the head's chain");
+                return run.Refused(SyncReason.InHeadChain, "already in the head's chain");
             }
         }
 
@@ -340,11 +340,11 @@ public sealed partial class Syncer : ISyncer
     {
         public TipSet? Reached { get; set; }
 
-        public SyncResult Refused(string reason) => new(SyncOutcomeKind.Refused, reason, Reached);
+        public SyncResult Refused(SyncReason code, string reason) => new(SyncOutcomeKind.Refused, code, reason, Reached);
 
-        public SyncResult Invalid(string reason) => new(SyncOutcomeKind.Invalid, reason, Reached);
+        public SyncResult Invalid(SyncReason code, string reason) => new(SyncOutcomeKind.Invalid, code, reason, Reached);
 
-        public SyncResult Failed(string reason) => new(SyncOutcomeKind.Failed, reason, Reached);
+        public SyncResult Failed(SyncReason code, string reason) => new(SyncOutcomeKind.Failed, code, reason, Reached);
     }
 
     /// <summary>Where the backward walk ended: a base with state, or a reason to stop.</summary>

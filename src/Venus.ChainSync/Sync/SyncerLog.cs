@@ -9,14 +9,14 @@ internal static partial class SyncerLog
     [LoggerMessage(EventId = 2200, EventName = "SyncStarted", Level = LogLevel.Debug, Message = "Sync of {Target} started from head {Head}")]
     public static partial void SyncStarted(ILogger logger, TipSet target, TipSet head);
 
-    [LoggerMessage(EventId = 2201, EventName = "SyncRefused", Level = LogLevel.Debug, Message = "Sync of {Target} refused: {Reason}")]
-    public static partial void SyncRefused(ILogger logger, TipSet target, string reason);
+    [LoggerMessage(EventId = 2201, EventName = "SyncRefused", Level = LogLevel.Debug, Message = "Sync of {Target} refused ({Code}): {Reason}")]
+    public static partial void SyncRefused(ILogger logger, TipSet target, SyncReason code, string reason);
 
-    [LoggerMessage(EventId = 2202, EventName = "SyncInvalid", Level = LogLevel.Information, Message = "Sync of {Target} found an invalid chain: {Reason}")]
-    public static partial void SyncInvalid(ILogger logger, TipSet target, string reason);
+    [LoggerMessage(EventId = 2202, EventName = "SyncInvalid", Level = LogLevel.Information, Message = "Sync of {Target} found an invalid chain ({Code}): {Reason}")]
+    public static partial void SyncInvalid(ILogger logger, TipSet target, SyncReason code, string reason);
 
-    [LoggerMessage(EventId = 2203, EventName = "SyncFailed", Level = LogLevel.Debug, Message = "Sync of {Target} failed: {Reason}")]
-    public static partial void SyncFailed(ILogger logger, TipSet target, string reason);
+    [LoggerMessage(EventId = 2203, EventName = "SyncFailed", Level = LogLevel.Debug, Message = "Sync of {Target} failed ({Code}): {Reason}")]
+    public static partial void SyncFailed(ILogger logger, TipSet target, SyncReason code, string reason);
 
     [LoggerMessage(EventId = 2204, EventName = "SyncCompleted", Level = LogLevel.Debug, Message = "Sync of {Target} completed")]
     public static partial void SyncCompleted(ILogger logger, TipSet target);

@@ -60,7 +60,7 @@ public class DispatcherTests
         {
             SyncCall call = await h.NextCallAsync();
             seen.Add(call.Target.Head.Key, call.Target);
-            call.End(new SyncResult(SyncOutcomeKind.Failed, "no peer"));
+            call.End(new SyncResult(SyncOutcomeKind.Failed, SyncReason.ExchangeFailed, "no peer"));
             await h.NextFinishedAsync();
         }
 
@@ -291,7 +291,7 @@ public class DispatcherTests
         await h.GossipAsync(head);
 
         SyncCall call = await h.NextCallAsync();
-        var result = new SyncResult(kind, kind == SyncOutcomeKind.Completed ? "" : "why", head);
+        var result = new SyncResult(kind, kind == SyncOutcomeKind.Completed ? SyncReason.None : SyncReason.LocalFault, kind == SyncOutcomeKind.Completed ? "" : "why", head);
         call.End(result);
         SyncFinishedEventArgs finished = await h.NextFinishedAsync();
 

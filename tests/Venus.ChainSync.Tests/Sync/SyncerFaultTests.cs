@@ -11,11 +11,11 @@ public sealed class SyncerFaultTests
 {
     [Fact]
     public Task A_wrong_parent_state_root_is_invalid_and_cached_with_its_descendants() =>
-        APermanentFaultIsCachedAndRefusedLaterWithoutRequests(TipSetFault.WrongParentStateRoot, "parent state");
+        APermanentFaultIsCachedAndRefusedLaterWithoutRequests(TipSetFault.WrongParentStateRoot, SyncReason.ParentStateMismatch);
 
     [Fact]
     public Task A_timestamp_off_the_epoch_grid_is_invalid_and_cached_with_its_descendants() =>
-        APermanentFaultIsCachedAndRefusedLaterWithoutRequests(TipSetFault.TimestampOffset(7), "timestamp");
+        APermanentFaultIsCachedAndRefusedLaterWithoutRequests(TipSetFault.TimestampOffset(7), SyncReason.WrongTimestamp);
 
     [Fact]
     public async Task A_double_mined_tipset_is_invalid_and_only_its_descendants_are_cached_linked_to_the_second_block()
@@ -30,7 +30,7 @@ public sealed class SyncerFaultTests
         SyncResult result = await world.SyncAsync(world.Chain["above"]);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
-        Assert.StartsWith("double mining", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.DoubleMining, result.Code);
         Assert.Equal(world.Chain["main"], await world.HeadAsync());
 
         // Found walking headers back, so no message was fetched and nothing executed.
@@ -63,7 +63,7 @@ public sealed class SyncerFaultTests
         Assert.Equal(SyncOutcomeKind.Invalid, onCached.Kind);
         Assert.NotNull(world.Bad.Check(child.Blocks[0].Cid));
         Assert.Equal(SyncOutcomeKind.Invalid, onItself.Kind);
-        Assert.StartsWith("double mining", onItself.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.DoubleMining, onItself.Code);
         Assert.All(bad.Blocks, b => Assert.Null(world.Bad.Check(b.Cid)));
         Assert.Equal(requests, world.Exchange.Requests);
 
@@ -76,7 +76,7 @@ public sealed class SyncerFaultTests
         SyncResult onBranch = await world.SyncAsync(world.Chain["branch"]);
 
         Assert.Equal(SyncOutcomeKind.Invalid, onBranch.Kind);
-        Assert.StartsWith("double mining", onBranch.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.DoubleMining, onBranch.Code);
         Assert.Equal([3], world.Exchange.HeaderRequests.Skip(headerRequests));
         Assert.Equal(messageRequests, world.Exchange.MessageRequests);
         Assert.All(branch, t => Assert.Equal(second, world.Bad.Check(t.Blocks[0].Cid)!.Origin));
@@ -112,7 +112,7 @@ public sealed class SyncerFaultTests
         SyncResult lying = await world.SyncAsync(world.Chain["above"]);
 
         Assert.Equal(SyncOutcomeKind.Failed, lying.Kind);
-        Assert.Contains("message root", lying.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.ExchangeFailed, lying.Code);
         Assert.Contains(bad.Blocks[0].Cid.ToString(), lying.Reason, StringComparison.Ordinal);
         Assert.Empty(world.Bad.Snapshot());
         Assert.False(await world.HasStateAsync(bad));
@@ -135,7 +135,7 @@ public sealed class SyncerFaultTests
         SyncResult early = await world.SyncAsync(world.Chain["main"]);
 
         Assert.Equal(SyncOutcomeKind.Failed, early.Kind);
-        Assert.Contains("from the future", early.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.FutureBlock, early.Code);
         Assert.Equal(world.Chain["main@30"], await world.HeadAsync());
         Assert.Empty(world.Bad.Snapshot());
 
@@ -150,7 +150,7 @@ public sealed class SyncerFaultTests
     /// Builds main (30) → a tipset with <paramref name="fault"/> → above (10), syncs to above's tip, and checks the
     /// fault is invalid, cached with its descendants linked to it, and that later targets on it need no request.
     /// </summary>
-    private static async Task APermanentFaultIsCachedAndRefusedLaterWithoutRequests(TipSetFault fault, string reasonNames)
+    private static async Task APermanentFaultIsCachedAndRefusedLaterWithoutRequests(TipSetFault fault, SyncReason code)
     {
         var world = new SyncerFixture();
         world.Chain.AddChain(world.Genesis, 30, name: "main");
@@ -160,7 +160,7 @@ public sealed class SyncerFaultTests
         SyncResult result = await world.SyncAsync(world.Chain["above"]);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
-        Assert.Contains(reasonNames, result.Reason, StringComparison.Ordinal);
+        Assert.Equal(code, result.Code);
         Assert.Equal(world.Chain["main"], await world.HeadAsync());
         Assert.Equal(world.Chain["main"], result.ReachedHead);
 
@@ -180,7 +180,7 @@ public sealed class SyncerFaultTests
 
         Assert.Equal(SyncOutcomeKind.Invalid, onCached.Kind);
         Assert.Equal(SyncOutcomeKind.Invalid, onDescendant.Kind);
-        Assert.Contains("bad block", onDescendant.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.BadBlock, onDescendant.Code);
         // Linked to the root cause, not to the cached descendant the walk ran into.
         Assert.Equal(culprit, world.Bad.Check(child.Blocks[0].Cid)!.Origin);
         Assert.Equal(requests, world.Exchange.Requests);

@@ -148,7 +148,7 @@ public sealed class SyncerForwardTests
         SyncResult result = await world.SyncAsync(late);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
-        Assert.Contains("timestamp", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.WrongTimestamp, result.Code);
         Assert.NotNull(world.Bad.Check(late.Blocks[0].Cid));
     }
 

@@ -187,7 +187,7 @@ public sealed class SyncerTests
         SyncResult result = await world.SyncAsync(fork[^1]);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
-        Assert.Contains("fork longer", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.ForkTooLong, result.Code);
         Assert.Equal(main[^1], await world.HeadAsync());
         Assert.Empty(world.Bad.Snapshot());
     }
@@ -206,7 +206,7 @@ public sealed class SyncerTests
         SyncResult result = await world.SyncAsync(second);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
-        Assert.Contains("our side", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.ForkTooLong, result.Code);
         Assert.Equal(main[^1], await world.HeadAsync());
         Assert.Empty(world.Bad.Snapshot());
     }
@@ -227,7 +227,7 @@ public sealed class SyncerTests
         Assert.Equal(SyncOutcomeKind.Completed, checkpoint.Kind);
         Assert.Equal(main[14].Key, await world.Store.GetCheckpointAsync(CancellationToken.None));
         Assert.Equal(SyncOutcomeKind.Invalid, refused.Kind);
-        Assert.Contains("checkpoint", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.ForkBelowCheckpoint, refused.Code);
         Assert.Empty(world.Bad.Snapshot());
         Assert.Equal(SyncOutcomeKind.Completed, followed.Kind);
         Assert.Equal(above[^1], await world.HeadAsync());
@@ -254,7 +254,7 @@ public sealed class SyncerTests
         Assert.Equal(SyncOutcomeKind.Refused, (await world.SyncAsync(main[^1])).Kind);
         SyncResult leaving = await world.SyncAsync(grown[^1]);
         Assert.Equal(SyncOutcomeKind.Invalid, leaving.Kind);
-        Assert.Contains("checkpoint", leaving.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.ForkBelowCheckpoint, leaving.Code);
         Assert.Equal(other[^1], await world.HeadAsync());
     }
 
@@ -365,7 +365,7 @@ public sealed class SyncerTests
         SyncResult result = await world.SyncAsync(chain[^1]);
 
         Assert.Equal(SyncOutcomeKind.Invalid, result.Kind);
-        Assert.Contains("genesis", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(SyncReason.OtherGenesis, result.Code);
         Assert.Equal(world.Genesis, await world.HeadAsync());
     }
 
