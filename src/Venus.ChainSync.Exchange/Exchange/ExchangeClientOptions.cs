@@ -53,7 +53,7 @@ public sealed class ExchangeClientOptions
     }
 
     /// <summary>The limits of one response read.</summary>
-    public ReadLimits ToReadLimits() => new(MaxResponseBytes, FirstByteTimeout, MinBytesPerSecond, ResponseDeadline);
+    internal ReadLimits ToReadLimits() => new(MaxResponseBytes, FirstByteTimeout, MinBytesPerSecond, ResponseDeadline);
 
     /// <summary>A copy, so that later changes to this instance do not reach a running client.</summary>
     internal ExchangeClientOptions Clone() => (ExchangeClientOptions)MemberwiseClone();

@@ -89,25 +89,25 @@ public readonly record struct PeerStats(PeerId Peer, double Cost, TimeSpan? Time
 public sealed class PeerTracker
 {
     /// <summary>How much better than the global average a peer with no success yet is assumed to be (Lotus <c>newPeerMul</c>).</summary>
-    public const double NewPeerMultiplier = 0.9;
+    internal const double NewPeerMultiplier = 0.9;
 
     /// <summary>Weight 1/N of a new sample in a peer's moving averages (Lotus <c>localInvAlpha</c>).</summary>
-    public const int PeerWindow = 10;
+    internal const int PeerWindow = 10;
 
     /// <summary>Weight 1/N of a new sample in the global moving average (Lotus <c>globalInvAlpha</c>).</summary>
-    public const int GlobalWindow = 25;
+    internal const int GlobalWindow = 25;
 
     /// <summary>A failure costs this many times the global average time per tipset.</summary>
-    public const double FailureCostFactor = 10;
+    internal const double FailureCostFactor = 10;
 
     /// <summary>Floor under the global average when pricing failures, so that they count before anything was timed.</summary>
-    public static readonly TimeSpan MinimumFailureCost = TimeSpan.FromMilliseconds(1);
+    internal static readonly TimeSpan MinimumFailureCost = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Peers within this factor of the best cost count as equally good and are shuffled.</summary>
-    public const double ShuffleTolerance = 2;
+    internal const double ShuffleTolerance = 2;
 
     /// <summary>Default count of leading peers shuffled (Lotus <c>ShufflePeersPrefix</c>).</summary>
-    public const int DefaultShufflePrefix = 16;
+    internal const int DefaultShufflePrefix = 16;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<PeerId, Entry> _peers = [];
@@ -119,7 +119,7 @@ public sealed class PeerTracker
     /// <summary>Creates an empty tracker.</summary>
     /// <param name="random">Source of the shuffle; used only under the tracker's lock. Seed it for deterministic tests.</param>
     /// <param name="shufflePrefix">Most leading peers shuffled (0 or 1 turns shuffling off).</param>
-    public PeerTracker(Random random, int shufflePrefix = DefaultShufflePrefix)
+    internal PeerTracker(Random random, int shufflePrefix = DefaultShufflePrefix)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegative(shufflePrefix);
@@ -140,7 +140,7 @@ public sealed class PeerTracker
     }
 
     /// <summary>How much an outcome counts against a peer, from 0 (success) to 1 (protocol violation).</summary>
-    public static double Severity(PeerOutcome outcome) => outcome switch
+    internal static double Severity(PeerOutcome outcome) => outcome switch
     {
         PeerOutcome.Success => 0,
 
@@ -157,7 +157,7 @@ public sealed class PeerTracker
     };
 
     /// <summary>Starts tracking a peer; returns false when it already was.</summary>
-    public bool Add(PeerId peer)
+    internal bool Add(PeerId peer)
     {
         ThrowIfUndefined(peer);
         lock (_lock)
@@ -167,7 +167,7 @@ public sealed class PeerTracker
     }
 
     /// <summary>Stops tracking a peer and forgets its history; returns false when it was not tracked.</summary>
-    public bool Remove(PeerId peer)
+    internal bool Remove(PeerId peer)
     {
         lock (_lock)
         {
@@ -186,7 +186,7 @@ public sealed class PeerTracker
 
     /// <summary>Records a valid answer that took <paramref name="duration"/> and delivered <paramref name="tipsets"/> tipsets.</summary>
     /// <returns>False when the peer is not tracked (nothing recorded).</returns>
-    public bool RecordSuccess(PeerId peer, TimeSpan duration, int tipsets)
+    internal bool RecordSuccess(PeerId peer, TimeSpan duration, int tipsets)
     {
         // A clock that went backwards or a zero-length answer must not poison the averages.
         double perTipSet = Math.Max(0, duration.TotalSeconds) / Math.Max(1, tipsets);
@@ -209,7 +209,7 @@ public sealed class PeerTracker
     /// <summary>Records a failed request.</summary>
     /// <returns>False when the peer is not tracked (nothing recorded).</returns>
     /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="PeerOutcome.Success"/>.</exception>
-    public bool RecordFailure(PeerId peer, PeerOutcome outcome)
+    internal bool RecordFailure(PeerId peer, PeerOutcome outcome)
     {
         if (outcome == PeerOutcome.Success)
         {
@@ -254,7 +254,7 @@ public sealed class PeerTracker
     /// Every tracked peer best first, the leading ones of comparable cost shuffled (see the type's remarks). A new
     /// list each call.
     /// </summary>
-    public IReadOnlyList<PeerId> Ordered()
+    internal IReadOnlyList<PeerId> Ordered()
     {
         lock (_lock)
         {

@@ -38,7 +38,7 @@ namespace Venus.ChainSync.Exchange;
 /// <para>What it does not check: signatures, consensus rules, parent weights or state roots (the syncer's job);
 /// messages that no block includes (harmless, as in Lotus); bundle parts that were not asked for (ignored).</para>
 /// </remarks>
-public static class ResponseValidator
+internal static class ResponseValidator
 {
     /// <summary>Longest server error message quoted in a reason; the rest is cut.</summary>
     public const int MaxQuotedErrorLength = 200;

@@ -12,7 +12,7 @@ namespace Venus.ChainSync.Exchange;
 /// <see cref="ExchangeStatus.Partial"/> or the segment ends at genesis; the first tipset is the requested head; each
 /// tipset is a child of the next; when messages were asked, every block's messages hash to its header's message root.
 /// </remarks>
-public sealed class ValidatedSegment
+internal sealed class ValidatedSegment
 {
     internal ValidatedSegment(ExchangeStatus status, IReadOnlyList<TipSet> tipSets, IReadOnlyList<FullTipSet>? fullTipSets)
     {
@@ -47,7 +47,7 @@ public sealed class ValidatedSegment
 /// What <see cref="ResponseValidator.Validate"/> concluded: a <see cref="ValidatedSegment"/>, or the outcome to
 /// charge the peer with and why.
 /// </summary>
-public sealed class ResponseValidation
+internal sealed class ResponseValidation
 {
     private ResponseValidation(ValidatedSegment? segment, PeerOutcome outcome, string reason)
     {

@@ -8,7 +8,7 @@ namespace Venus.ChainSync.Network;
 /// cap, and gives up on a peer that is silent, slow or past the deadline. Time comes from a <see cref="TimeProvider"/>,
 /// so tests drive the limits with a fake clock.
 /// </summary>
-public static class BoundedReader
+internal static class BoundedReader
 {
     /// <summary>
     /// Reads until the peer completes its side, or until <paramref name="isComplete"/> says the bytes so far form a

@@ -8,7 +8,7 @@ namespace Venus.ChainSync.Network;
 /// <param name="FirstByteTimeout">How long the peer may take before the first byte arrives (the server works out its answer meanwhile).</param>
 /// <param name="MinBytesPerSecond">After the first byte, the peer must keep up this average speed; 0 turns the check off.</param>
 /// <param name="Deadline">The whole read must end within this time.</param>
-public sealed record ReadLimits(long MaxBytes, TimeSpan FirstByteTimeout, long MinBytesPerSecond, TimeSpan Deadline)
+internal sealed record ReadLimits(long MaxBytes, TimeSpan FirstByteTimeout, long MinBytesPerSecond, TimeSpan Deadline)
 {
     /// <summary>Checks that the limits make sense.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative where it must be positive.</exception>
@@ -22,7 +22,7 @@ public sealed record ReadLimits(long MaxBytes, TimeSpan FirstByteTimeout, long M
 }
 
 /// <summary>Why a bounded read stopped early.</summary>
-public enum ReadFailure
+internal enum ReadFailure
 {
     /// <summary>The peer sent more than <see cref="ReadLimits.MaxBytes"/>.</summary>
     TooLarge,
@@ -41,7 +41,7 @@ public enum ReadFailure
 }
 
 /// <summary>A bounded read that stopped early; <see cref="Failure"/> says why.</summary>
-public sealed class BoundedReadException : IOException
+internal sealed class BoundedReadException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public BoundedReadException(ReadFailure failure, string message, Exception? inner = null)

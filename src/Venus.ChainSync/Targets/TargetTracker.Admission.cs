@@ -37,7 +37,7 @@ public sealed partial class TargetTracker
     /// </remarks>
     /// <param name="info">The announced head, with the peers it came from.</param>
     /// <returns>The outcome, the admitted target (as widened) and the waiting targets dropped for it.</returns>
-    public Admission Add(ChainInfo info)
+    internal Admission Add(ChainInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
         TipSet head = info.Head;

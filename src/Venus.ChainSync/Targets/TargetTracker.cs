@@ -90,7 +90,7 @@ public sealed partial class TargetTracker
     /// The best waiting target — heaviest, then with most blocks, then admitted first — or <see langword="null"/> when
     /// none waits. Syncing targets are skipped. Nothing changes; see <see cref="StartNext"/> to select and start in one step.
     /// </summary>
-    public Target? SelectNext()
+    internal Target? SelectNext()
     {
         lock (_gate)
         {
@@ -104,7 +104,7 @@ public sealed partial class TargetTracker
     /// <see cref="Add"/> can drop it in between. Returns <see langword="null"/> when none waits.
     /// </summary>
     /// <param name="syncBase">The tipset the sync starts from (the current head), or <see langword="null"/> if unknown.</param>
-    public Target? StartNext(TipSet? syncBase = null)
+    internal Target? StartNext(TipSet? syncBase = null)
     {
         lock (_gate)
         {
@@ -119,7 +119,7 @@ public sealed partial class TargetTracker
     /// <returns>The target as it is now.</returns>
     /// <exception cref="ArgumentException">No target <paramref name="id"/> is kept (never admitted, or dropped).</exception>
     /// <exception cref="InvalidOperationException">The target is not waiting.</exception>
-    public Target MarkSyncing(long id, TipSet? syncBase = null)
+    internal Target MarkSyncing(long id, TipSet? syncBase = null)
     {
         lock (_gate)
         {
@@ -134,7 +134,7 @@ public sealed partial class TargetTracker
     /// <returns>The target as it is now.</returns>
     /// <exception cref="ArgumentException">No target <paramref name="id"/> is kept.</exception>
     /// <exception cref="InvalidOperationException">The target is not syncing.</exception>
-    public Target UpdateProgress(long id, TipSet current)
+    internal Target UpdateProgress(long id, TipSet current)
     {
         ArgumentNullException.ThrowIfNull(current);
         lock (_gate)
@@ -152,7 +152,7 @@ public sealed partial class TargetTracker
     /// <returns>The target as it is now.</returns>
     /// <exception cref="ArgumentException">No target <paramref name="id"/> is kept.</exception>
     /// <exception cref="InvalidOperationException">The target is not syncing.</exception>
-    public Target Requeue(long id)
+    internal Target Requeue(long id)
     {
         lock (_gate)
         {
@@ -166,7 +166,7 @@ public sealed partial class TargetTracker
     /// <returns>The finished target.</returns>
     /// <exception cref="ArgumentException">No target <paramref name="id"/> is kept.</exception>
     /// <exception cref="InvalidOperationException">The target is not syncing.</exception>
-    public Target Complete(long id)
+    internal Target Complete(long id)
     {
         lock (_gate)
         {
@@ -181,7 +181,7 @@ public sealed partial class TargetTracker
     /// <returns>The failed target.</returns>
     /// <exception cref="ArgumentException">No target <paramref name="id"/> is kept, or <paramref name="error"/> is empty.</exception>
     /// <exception cref="InvalidOperationException">The target is not syncing.</exception>
-    public Target Fail(long id, string error)
+    internal Target Fail(long id, string error)
     {
         ArgumentException.ThrowIfNullOrEmpty(error);
         lock (_gate)
