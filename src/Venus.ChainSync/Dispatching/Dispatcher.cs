@@ -39,7 +39,7 @@ public sealed partial class Dispatcher : IAsyncDisposable
     private readonly DispatcherOptions _options;
     private readonly SyncMetrics? _metrics;
 
-    // Announced heads, from the Send* methods to the incoming loop. DropOldest: the senders are the gossip loop, the
+    // Announced heads, from SendAsync to the incoming loop. DropOldest: the senders are the gossip loop, the
     // hello handler and the miner, and none of them may be blocked or made to buffer by a flood; dropping keeps memory
     // bounded, and dropping the oldest keeps the newest heads, which are the ones worth syncing (a head that is lost
     // is announced again by the next block or greeting, and the tracker refuses lighter heads anyway).
@@ -136,7 +136,7 @@ public sealed partial class Dispatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Announcements queued by the <c>Send*</c> methods so far.</summary>
+    /// <summary>Announcements queued by <see cref="SendAsync"/> so far.</summary>
     internal long AnnouncementsQueued => Interlocked.Read(ref _queued);
 
     /// <summary>Announcements the incoming loop has handed to the tracker so far.</summary>

@@ -9,13 +9,13 @@ public sealed class DispatcherOptions
     /// <summary>
     /// Most syncs run at once; change it at run time with <see cref="Dispatcher.SetConcurrent"/>. Default 1: one
     /// chain at a time, so two syncs never fetch and execute the same ancestors twice. (Venus's
-    /// <c>NewDispatcherWithSizes</c> starts at 3 and its node lowers or raises it through <c>SetConcurrent</c>; the
-    /// issue for this library asks for 1.)
+    /// <c>NewDispatcherWithSizes</c> starts at 3 and its node lowers or raises it through <c>SetConcurrent</c>; a host
+    /// that follows several forks at once raises it the same way.)
     /// </summary>
     public int MaxConcurrency { get; set; } = 1;
 
     /// <summary>
-    /// Announcements held between the <c>Send*</c> methods and the loop that moves them into the tracker. When full
+    /// Announcements held between <see cref="Dispatcher.SendAsync"/> and the loop that moves them into the tracker. When full
     /// the oldest is dropped. Default 32: Venus's channel holds 5 (<c>DefaultInQueueSize</c>) but blocks the sender;
     /// this one never blocks, so it holds a few epochs of mainnet gossip (about 5 blocks an epoch) to ride out a
     /// burst without losing the blocks of the current epoch.
