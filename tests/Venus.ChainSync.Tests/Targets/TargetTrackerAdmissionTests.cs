@@ -296,9 +296,9 @@ public class TargetTrackerAdmissionTests
     {
         // Every block needs a ticket now, so the way left to fail is width: 20 + 13 blocks is over TipSet.MaxBlocks.
         var tracker = NewTracker();
-        tracker.Add(Info([.. Enumerable.Range(1, 20).Select(m => Block((ulong)m, 100))]));
+        tracker.Add(Info([.. Enumerable.Range(1, 20).Select(m => Block(m, 100))]));
 
-        Admission admission = tracker.Add(Info([.. Enumerable.Range(21, 13).Select(m => Block((ulong)m, 100))]));
+        Admission admission = tracker.Add(Info([.. Enumerable.Range(21, 13).Select(m => Block(m, 100))]));
 
         Assert.Equal(AdmissionOutcome.RefusedInvalidTipSet, admission.Outcome);
         Assert.Equal(1, tracker.Count);
