@@ -379,11 +379,16 @@ public class ChainExchangeServerLimitTests
         Assert.Throws<InvalidOperationException>(server.Start);
     }
 
-    [Fact]
-    public async Task Invalid_options_fail_at_start()
+    [Theory]
+    [InlineData(nameof(ExchangeServerOptions.MaxConcurrentRequests))]
+    [InlineData(nameof(ExchangeServerOptions.MaxBytesInFlightPerPeer))]
+    [InlineData(nameof(ExchangeServerOptions.MaxBytesInFlight))]
+    public async Task Invalid_options_fail_at_start(string option)
     {
+        var options = new ExchangeServerOptions();
+        typeof(ExchangeServerOptions).GetProperty(option)!.SetValue(options, option == nameof(ExchangeServerOptions.MaxConcurrentRequests) ? 0 : (object)0L);
         await using var network = new InMemoryNetwork();
-        await using var server = new ChainExchangeServer(network.CreateHost("server"), new MemoryBlockstore(), new ExchangeServerOptions { MaxConcurrentRequests = 0 });
+        await using var server = new ChainExchangeServer(network.CreateHost("server"), new MemoryBlockstore(), options);
 
         Assert.Throws<ArgumentOutOfRangeException>(server.Start);
     }
