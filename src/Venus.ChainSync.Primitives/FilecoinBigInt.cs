@@ -8,10 +8,13 @@ namespace Venus.ChainSync.Primitives;
 /// for zero and otherwise a sign byte (<c>0x00</c> positive, <c>0x01</c> negative) followed by the big-endian magnitude.
 /// </summary>
 /// <remarks>
-/// Decoding accepts exactly what Lotus (go-state-types <c>big.FromBytes</c>) accepts, including a magnitude with
-/// leading zeros: refusing a value that Lotus takes would split consensus on a block that carries it. CIDs are
-/// always over the received bytes, so such a value still hashes as it arrived. Encoding always writes the
-/// shortest form.
+/// Decoding accepts exactly what Lotus (go-state-types <c>big.FromBytes</c>) accepts: besides the shortest form, a
+/// magnitude with leading zeros and a zero written with a sign byte (<c>00</c> or <c>01</c> alone). Refusing a value
+/// that Lotus takes would split consensus on a block that carries it. Those longer forms are the only non-canonical
+/// encodings a Lotus decoder lets through (cbor-gen's <c>CborReadHeader</c> refuses every non-shortest integer or
+/// length head), and Lotus names a header or a message by the CID of its re-encoding, so the chain objects of this
+/// library re-encode themselves when one of their big integers was read in a longer form (see
+/// <see cref="BlockHeader"/>). Encoding always writes the shortest form.
 /// </remarks>
 public static class FilecoinBigInt
 {
@@ -25,6 +28,28 @@ public static class FilecoinBigInt
         if (!TryFromBytes(bytes, out BigInteger value, out string? error))
         {
             throw new FormatException(error);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Reads a big integer byte string and clears <paramref name="canonical"/> when it was not in the shortest form
+    /// (the form Lotus writes, and so the form of every CID Lotus computes); it is left alone otherwise.
+    /// </summary>
+    internal static BigInteger Read(ref DagCborReader reader, ref bool canonical)
+    {
+        int start = reader.Position;
+        ReadOnlySpan<byte> bytes = reader.ReadByteString();
+        if (!TryFromBytes(bytes, out BigInteger value, out string? error))
+        {
+            throw DagCborReader.Fail(error, start);
+        }
+
+        // Shortest form: empty for zero, else a sign byte and a magnitude whose first byte is not zero.
+        if (bytes.Length == 1 || (bytes.Length > 1 && bytes[1] == 0))
+        {
+            canonical = false;
         }
 
         return value;

@@ -14,10 +14,13 @@ public sealed partial class ChainExchangeServer
     private const int ResponseHeadRoom = 16;
 
     /// <summary>
-    /// Collects the answer to a valid request. Missing data ends the walk (or makes the answer NotFound at the
-    /// head); a failing store or stored data that does not decode throws, which the caller answers InternalError.
+    /// Collects the answer to a valid request. Missing data ends the walk, or at the head makes the answer
+    /// InternalError (203) as Lotus and Venus answer it: their servers fail "loading tipset" (or gathering its
+    /// messages) and answer every such failure with 203, never NotFound (lotus <c>chain/exchange/server.go</c>
+    /// <c>processRequest</c>), so clients already take 203 as "try another peer". A failing store or stored data
+    /// that does not decode throws, which the caller also answers InternalError.
     /// </summary>
-    private async Task<Answer> CollectAsync(ExchangeRequest request, PeerId peer, CancellationToken cancellationToken)
+    private async Task<Answer> CollectAsync(ExchangeRequest request, PeerId peer, ServerLoad.Lease lease, CancellationToken cancellationToken)
     {
         bool withHeaders = (request.Options & ExchangeOptions.Headers) != 0;
         bool withMessages = (request.Options & ExchangeOptions.Messages) != 0;
@@ -43,7 +46,7 @@ public sealed partial class ChainExchangeServer
             {
                 if (atHead)
                 {
-                    return Answer.Error(ExchangeStatus.NotFound, missing.IsHeader ? "head tipset not found" : "messages of the head tipset not found");
+                    return Answer.Error(ExchangeStatus.InternalError, missing.IsHeader ? "failed loading tipset" : "gather messages failed");
                 }
 
                 ServerLog.DataMissing(_logger, missing.Cid, peer, chain.Count);
@@ -65,6 +68,21 @@ public sealed partial class ChainExchangeServer
                 }
 
                 ServerLog.ResponseCapped(_logger, peer, chain.Count, _options.MaxResponseBytes);
+                break;
+            }
+
+            ServerLoad.Grant grant = lease.TryReserve(bundleSize, atHead);
+            if (grant != ServerLoad.Grant.Granted)
+            {
+                if (atHead)
+                {
+                    // Only the total cap refuses a head (see ServerLoad): the server as a whole is full.
+                    const string Full = "too many response bytes in flight";
+                    ServerLog.LoadShed(_logger, peer, Full);
+                    return Answer.Error(ExchangeStatus.GoAway, Full);
+                }
+
+                ServerLog.BytesInFlightCapped(_logger, peer, chain.Count, grant == ServerLoad.Grant.OverPeerCap ? "per-peer" : "total");
                 break;
             }
 
@@ -95,8 +113,8 @@ public sealed partial class ChainExchangeServer
             }
             catch (DagCborException) when (atHead)
             {
-                // The peer named a block that is not a header; we hold no such tipset.
-                throw new HeadRefusedException(ExchangeStatus.NotFound, "head tipset not found");
+                // The peer named a block that is not a header: we cannot load such a tipset (203, as for a missing one).
+                throw new HeadRefusedException(ExchangeStatus.InternalError, "failed loading tipset");
             }
         }
 

@@ -19,12 +19,15 @@ namespace Venus.ChainSync.Exchange;
 /// arrive whole within <see cref="ExchangeServerOptions.ReadDeadline"/> (the peer need not half-close: one whole
 /// request is enough) and the response must be taken within <see cref="ExchangeServerOptions.WriteDeadline"/>; a
 /// peer that misses either has its stream reset. Requests are capped per peer and in total; over a cap the answer
-/// is <see cref="ExchangeStatus.GoAway"/>, at once and without reading the request. The response is written one
+/// is <see cref="ExchangeStatus.GoAway"/>, at once and without reading the request. Response bytes in flight are
+/// capped per peer and in total too (see <see cref="ExchangeServerOptions"/>): a response stops as
+/// <see cref="ExchangeStatus.Partial"/> at a byte cap, and only the total cap turns a request away. The response is written one
 /// tipset at a time, so memory per request is bounded by <see cref="ExchangeServerOptions.MaxResponseBytes"/> of
 /// loaded data, never a second encoded copy.</para>
 /// <para><b>Answers</b> (validation as Lotus words it): no option bit, a length of 0 or over 900, or an empty head
 /// → <see cref="ExchangeStatus.BadRequest"/>; head not stored (headers, or its messages when asked for) →
-/// <see cref="ExchangeStatus.NotFound"/>; all tipsets asked for → <see cref="ExchangeStatus.Ok"/>; fewer →
+/// <see cref="ExchangeStatus.InternalError"/>, as Lotus and Venus answer it (this server never answers
+/// <see cref="ExchangeStatus.NotFound"/>); all tipsets asked for → <see cref="ExchangeStatus.Ok"/>; fewer →
 /// <see cref="ExchangeStatus.Partial"/>, head included, which happens at genesis (a Lotus client refuses
 /// <see cref="ExchangeStatus.Ok"/> with fewer tipsets than asked, so genesis is reported as Lotus does), when a
 /// parent or its messages are not stored, and at the response size cap; a failing store or corrupt stored data
@@ -53,12 +56,11 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
     private readonly ExchangeMetrics? _metrics;
     private readonly ReadLimits _readLimits;
     private readonly Lock _gate = new();
-    private readonly Dictionary<PeerId, int> _admittedPerPeer = [];
+    private readonly ServerLoad _load;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ServerState _state;
     private int _handlers;
-    private int _admitted;
 
     /// <summary>Creates a server; it serves nothing until <see cref="Start"/>.</summary>
     /// <param name="host">The host whose inbound streams it answers.</param>
@@ -83,6 +85,7 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = metrics;
+        _load = new ServerLoad(_options);
 
         // The server's own deadline (set when the stream arrives) bounds the whole read; the reader's limits only
         // bound the size. There is no speed floor: a request is tiny, and the deadline already bounds a slow one.
@@ -97,16 +100,10 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
     }
 
     /// <summary>Requests holding a concurrency slot now (for tests).</summary>
-    internal int AdmittedRequests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _admitted;
-            }
-        }
-    }
+    internal int AdmittedRequests => _load.Requests;
+
+    /// <summary>Response bytes reserved by requests now (for tests).</summary>
+    internal long BytesInFlight => _load.Bytes;
 
     /// <summary>Handler calls still running, admitted or not (for tests).</summary>
     internal int RunningHandlers
@@ -188,6 +185,8 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
         MaxConcurrentRequestsPerPeer = options.MaxConcurrentRequestsPerPeer,
         MaxConcurrentRequests = options.MaxConcurrentRequests,
         MaxResponseBytes = options.MaxResponseBytes,
+        MaxBytesInFlightPerPeer = options.MaxBytesInFlightPerPeer,
+        MaxBytesInFlight = options.MaxBytesInFlight,
     };
 
     private Task HandleStreamAsync(INetworkStream stream, CancellationToken hostStopping)
@@ -239,21 +238,18 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
         Outcome outcome = Outcome.Cancelled;
         try
         {
-            string? refusal = TryAdmit(peer);
-            if (refusal is not null)
+            string? refusal = _load.TryAdmit(peer, out ServerLoad.Lease? lease);
+            if (lease is null)
             {
-                ServerLog.LoadShed(_logger, peer, refusal);
-                outcome = await WriteResponseAsync(stream, ExchangeStatus.GoAway, refusal, [], stop).ConfigureAwait(false);
+                ServerLog.LoadShed(_logger, peer, refusal!);
+                outcome = await WriteResponseAsync(stream, ExchangeStatus.GoAway, refusal!, [], stop).ConfigureAwait(false);
                 return;
             }
 
-            try
+            // The slot and the reserved bytes are given back once the response is written (or the stream reset).
+            using (lease)
             {
-                outcome = await ServeAdmittedAsync(stream, activity, readDeadline.Token, stop).ConfigureAwait(false);
-            }
-            finally
-            {
-                Release(peer);
+                outcome = await ServeAdmittedAsync(stream, lease, activity, readDeadline.Token, stop).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (stop.IsCancellationRequested)
@@ -279,7 +275,7 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
         }
     }
 
-    private async Task<Outcome> ServeAdmittedAsync(INetworkStream stream, Activity? activity, CancellationToken readDeadline, CancellationToken stop)
+    private async Task<Outcome> ServeAdmittedAsync(INetworkStream stream, ServerLoad.Lease lease, Activity? activity, CancellationToken readDeadline, CancellationToken stop)
     {
         PeerId peer = stream.RemotePeer;
         byte[] bytes;
@@ -338,7 +334,7 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
         Answer answer;
         try
         {
-            answer = await CollectAsync(request, peer, stop).ConfigureAwait(false);
+            answer = await CollectAsync(request, peer, lease, stop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
         {
@@ -414,44 +410,6 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
         catch (FormatException)
         {
             return false;
-        }
-    }
-
-    private string? TryAdmit(PeerId peer)
-    {
-        lock (_gate)
-        {
-            if (_admitted >= _options.MaxConcurrentRequests)
-            {
-                return "too many requests in flight";
-            }
-
-            _admittedPerPeer.TryGetValue(peer, out int mine);
-            if (mine >= _options.MaxConcurrentRequestsPerPeer)
-            {
-                return "too many requests in flight from this peer";
-            }
-
-            _admittedPerPeer[peer] = mine + 1;
-            _admitted++;
-            return null;
-        }
-    }
-
-    private void Release(PeerId peer)
-    {
-        lock (_gate)
-        {
-            _admitted--;
-            int mine = _admittedPerPeer[peer] - 1;
-            if (mine == 0)
-            {
-                _admittedPerPeer.Remove(peer);
-            }
-            else
-            {
-                _admittedPerPeer[peer] = mine;
-            }
         }
     }
 

@@ -65,4 +65,8 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 3113, EventName = "ExchangeRefusedStopping", Level = LogLevel.Debug,
         Message = "Refused a stream from {Peer}: the server is not running")]
     public static partial void RefusedNotRunning(ILogger logger, PeerId peer);
+
+    [LoggerMessage(EventId = 3114, EventName = "ExchangeBytesInFlightCapped", Level = LogLevel.Debug,
+        Message = "The response to {Peer} stops after {TipSets} tipsets: the {Cap} cap on response bytes in flight is reached")]
+    public static partial void BytesInFlightCapped(ILogger logger, PeerId peer, int tipSets, string cap);
 }

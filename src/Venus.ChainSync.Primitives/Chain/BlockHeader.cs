@@ -6,13 +6,21 @@ using Venus.ChainSync.Primitives.Cbor;
 namespace Venus.ChainSync.Primitives;
 
 /// <summary>
-/// A Filecoin block header: a 16-field CBOR array, named by the CID of its exact bytes.
+/// A Filecoin block header: a 16-field CBOR array, named by the CID of its canonical bytes.
 /// </summary>
 /// <remarks>
-/// Instances are immutable and only exist valid: they come from <see cref="Decode"/> (strict DAG-CBOR, exactly
+/// <para>Instances are immutable and only exist valid: they come from <see cref="Decode"/> (strict DAG-CBOR, exactly
 /// 16 fields, each of the Lotus type) or from <see cref="Create"/>, which encodes the fields and decodes them
-/// back. <see cref="RawData"/> is the exact encoding and <see cref="Cid"/> is computed from it, never from a
-/// re-encoding. Byte fields are views into <see cref="RawData"/>.
+/// back. <see cref="RawData"/> is the canonical encoding and <see cref="Cid"/> is computed from it. Byte fields are
+/// views into <see cref="RawData"/>.</para>
+/// <para><b>One identity per block, Lotus's.</b> Lotus names a header by the CID of its re-encoding
+/// (<c>chain/types/blockheader.go</c> <c>Cid</c> → <c>ToStorageBlock</c> → <c>Serialize</c>), and its decoder
+/// (cbor-gen) takes exactly one family of non-canonical input: big integers with leading zero bytes or a signed
+/// zero (go-state-types <c>big.FromBytes</c>); every longer integer or length head is refused, as the strict reader
+/// here refuses it. So a header read with such a big integer is re-encoded, and <see cref="RawData"/> and
+/// <see cref="Cid"/> are those of the canonical form: a re-encoded copy of a genuine block is the genuine block
+/// here, as in Lotus, and cannot pass for a second block of its miner at its height. Canonical input (everything
+/// an honest node sends) is kept as received and costs one comparison per big integer more.</para>
 /// </remarks>
 public sealed class BlockHeader
 {
@@ -69,10 +77,10 @@ public sealed class BlockHeader
     /// <summary>Base fee of the parent tipset.</summary>
     public TokenAmount ParentBaseFee { get; private init; }
 
-    /// <summary>The exact bytes the header was decoded from.</summary>
+    /// <summary>The bytes the header was decoded from, or their canonical re-encoding when they were not canonical.</summary>
     public ReadOnlyMemory<byte> RawData { get; }
 
-    /// <summary>The block CID, computed once from <see cref="RawData"/>.</summary>
+    /// <summary>The block CID, computed once from <see cref="RawData"/> (so over the canonical form, as Lotus computes it).</summary>
     public Cid Cid
     {
         // A benign race: two threads may both hash, and both store the same value.
@@ -88,7 +96,8 @@ public sealed class BlockHeader
 
     /// <summary>
     /// Reads one header at the reader's position. The header's <see cref="RawData"/> is the slice of
-    /// <paramref name="source"/> (the memory the reader reads) that it took.
+    /// <paramref name="source"/> (the memory the reader reads) that it took, or a canonical re-encoding of it when
+    /// one of its big integers was not in the shortest form.
     /// </summary>
     public static BlockHeader Read(ref DagCborReader reader, ReadOnlyMemory<byte> source)
     {
@@ -113,7 +122,8 @@ public sealed class BlockHeader
         }
 
         TipSetKey parents = TipSetKey.ReadList(ref reader, "BlockHeader.Parents");
-        BigInteger parentWeight = FilecoinBigInt.Read(ref reader);
+        bool canonical = true;
+        BigInteger parentWeight = FilecoinBigInt.Read(ref reader, ref canonical);
         long height = reader.ReadInt64();
         Cid stateRoot = reader.ReadCidField("BlockHeader.ParentStateRoot");
         Cid receipts = reader.ReadCidField("BlockHeader.ParentMessageReceipts");
@@ -122,9 +132,9 @@ public sealed class BlockHeader
         ulong timestamp = reader.ReadUInt64();
         Signature? blockSig = Signature.ReadNullable(ref reader, source);
         ulong forkSignaling = reader.ReadUInt64();
-        BigInteger baseFee = FilecoinBigInt.Read(ref reader);
+        BigInteger baseFee = FilecoinBigInt.Read(ref reader, ref canonical);
 
-        return new BlockHeader(source[start..reader.Position])
+        var header = new BlockHeader(source[start..reader.Position])
         {
             Miner = miner,
             Ticket = ticket,
@@ -143,6 +153,10 @@ public sealed class BlockHeader
             ForkSignaling = forkSignaling,
             ParentBaseFee = new TokenAmount(baseFee),
         };
+
+        // Lotus's identity for this header is its re-encoding (see the remarks), so that becomes its bytes. The
+        // re-encoding is canonical, so decoding it does not come back here.
+        return canonical ? header : Decode(DagCbor.Encode(header, static (w, h) => h.EncodeFields(w)));
     }
 
     /// <summary>Builds a header from its fields: encodes them canonically and decodes the result.</summary>

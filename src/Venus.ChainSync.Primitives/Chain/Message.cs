@@ -8,7 +8,11 @@ namespace Venus.ChainSync.Primitives;
 /// </summary>
 /// <remarks>
 /// Immutable and only valid: built by <see cref="Decode"/> or <see cref="Create"/>. <see cref="RawData"/> is the
-/// exact encoding and <see cref="Cid"/> is computed from it. <see cref="Params"/> is a view into <see cref="RawData"/>.
+/// canonical encoding and <see cref="Cid"/> is computed from it. <see cref="Params"/> is a view into
+/// <see cref="RawData"/>. As for <see cref="BlockHeader"/>, a message read with a big integer in a longer form than
+/// the shortest (which Lotus's decoder takes) is re-encoded, so its CID is the one Lotus computes over its
+/// re-encoding (<c>chain/types/message.go</c> <c>Cid</c> → <c>ToStorageBlock</c>) and a block's message root is
+/// checked against the CIDs Lotus would check it against.
 /// </remarks>
 public sealed class Message
 {
@@ -47,7 +51,7 @@ public sealed class Message
     /// <summary>Method parameters (CBOR, opaque here).</summary>
     public ReadOnlyMemory<byte> Params { get; private init; }
 
-    /// <summary>The exact bytes the message was decoded from.</summary>
+    /// <summary>The bytes the message was decoded from, or their canonical re-encoding when they were not canonical.</summary>
     public ReadOnlyMemory<byte> RawData { get; }
 
     /// <summary>The message CID, computed once from <see cref="RawData"/>.</summary>
@@ -61,7 +65,10 @@ public sealed class Message
     /// <exception cref="DagCborException">The bytes are not one strict 10-field message.</exception>
     public static Message Decode(ReadOnlyMemory<byte> data) => DagCbor.DecodeWhole(data, Read);
 
-    /// <summary>Reads one message at the reader's position; its <see cref="RawData"/> is a slice of <paramref name="source"/>.</summary>
+    /// <summary>
+    /// Reads one message at the reader's position; its <see cref="RawData"/> is a slice of <paramref name="source"/>,
+    /// or the canonical re-encoding of that slice when a big integer in it was not in the shortest form.
+    /// </summary>
     public static Message Read(ref DagCborReader reader, ReadOnlyMemory<byte> source)
     {
         int start = reader.Position;
@@ -70,13 +77,14 @@ public sealed class Message
         Address to = Address.Read(ref reader);
         Address from = Address.Read(ref reader);
         ulong nonce = reader.ReadUInt64();
-        BigInteger value = FilecoinBigInt.Read(ref reader);
+        bool canonical = true;
+        BigInteger value = FilecoinBigInt.Read(ref reader, ref canonical);
         long gasLimit = reader.ReadInt64();
-        BigInteger feeCap = FilecoinBigInt.Read(ref reader);
-        BigInteger premium = FilecoinBigInt.Read(ref reader);
+        BigInteger feeCap = FilecoinBigInt.Read(ref reader, ref canonical);
+        BigInteger premium = FilecoinBigInt.Read(ref reader, ref canonical);
         ulong method = reader.ReadUInt64();
         ReadOnlyMemory<byte> parameters = reader.ReadBytesSlice(source, "Message.Params");
-        return new Message(source[start..reader.Position])
+        var message = new Message(source[start..reader.Position])
         {
             Version = version,
             To = to,
@@ -89,6 +97,9 @@ public sealed class Message
             Method = method,
             Params = parameters,
         };
+
+        // Lotus's identity for this message is its re-encoding, which is canonical (so this does not recurse).
+        return canonical ? message : Decode(DagCbor.Encode(message, static (w, m) => m.EncodeFields(w)));
     }
 
     /// <summary>Builds a message from its fields: encodes them canonically and decodes the result.</summary>

@@ -25,7 +25,7 @@ public sealed class SignedMessage
     /// <summary>The sender's signature over the message CID.</summary>
     public Signature Signature { get; }
 
-    /// <summary>The exact bytes the signed message was decoded from.</summary>
+    /// <summary>The bytes the signed message was decoded from, or their canonical re-encoding (see <see cref="Read"/>).</summary>
     public ReadOnlyMemory<byte> RawData { get; }
 
     /// <summary>The CID by Lotus's rule (see the type's remarks).</summary>
@@ -46,14 +46,22 @@ public sealed class SignedMessage
     /// <exception cref="DagCborException">The bytes are not one strict signed message.</exception>
     public static SignedMessage Decode(ReadOnlyMemory<byte> data) => DagCbor.DecodeWhole(data, Read);
 
-    /// <summary>Reads one signed message at the reader's position; its <see cref="RawData"/> is a slice of <paramref name="source"/>.</summary>
+    /// <summary>
+    /// Reads one signed message at the reader's position; its <see cref="RawData"/> is a slice of
+    /// <paramref name="source"/>, or a canonical re-encoding when its message was not canonical (see <see cref="Message"/>).
+    /// </summary>
     public static SignedMessage Read(ref DagCborReader reader, ReadOnlyMemory<byte> source)
     {
         int start = reader.Position;
         reader.ReadArrayHeader(2, "SignedMessage");
+        int messageStart = reader.Position;
         Message message = Message.Read(ref reader, source);
+        bool messageRewritten = message.RawData.Length != reader.Position - messageStart;
         Signature signature = Signature.Read(ref reader, source);
-        return new SignedMessage(message, signature, source[start..reader.Position]);
+
+        // A message re-encoded to its canonical form is always shorter than what was read (only longer big-integer
+        // forms are re-encoded), and then the signed encoding, and with it a secp message's CID, is rebuilt around it.
+        return messageRewritten ? Create(message, signature) : new SignedMessage(message, signature, source[start..reader.Position]);
     }
 
     /// <summary>Builds a signed message from a message and a signature.</summary>

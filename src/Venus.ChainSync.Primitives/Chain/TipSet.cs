@@ -63,8 +63,14 @@ public sealed class TipSet : IEquatable<TipSet>
     /// Builds a tipset from blocks in any order, in O(n log n): one ticket hash per block, one sort, and duplicates
     /// found as neighbours in the sorted order.
     /// </summary>
+    /// <remarks>
+    /// Every block needs a ticket, even the only block of a tipset: Lotus's <c>types.NewTipSet</c> refuses a block
+    /// without one, so a one-block tipset without a ticket is one no Lotus node would ever build, and accepting it
+    /// would let a peer feed us a chain that Lotus rejects. Genesis is no exception: the mainnet and calibration
+    /// genesis headers both carry a ticket (Lotus's genesis builder gives it one).
+    /// </remarks>
     /// <exception cref="ArgumentException">No blocks, more than <see cref="MaxBlocks"/>, a repeated block, blocks of
-    /// different heights or parents, or several blocks of which one lacks a ticket.</exception>
+    /// different heights or parents, or a block without a ticket.</exception>
     public static TipSet Create(IEnumerable<BlockHeader> blocks)
     {
         ArgumentNullException.ThrowIfNull(blocks);
@@ -94,9 +100,9 @@ public sealed class TipSet : IEquatable<TipSet>
                 throw new ArgumentException("Blocks of a tipset share the same parents.", nameof(blocks));
             }
 
-            if (sorted.Length > 1 && block.Ticket is null)
+            if (block.Ticket is null)
             {
-                throw new ArgumentException($"Block {block.Cid} has no ticket, so it cannot be ordered in a tipset.", nameof(blocks));
+                throw new ArgumentException($"Block {block.Cid} has no ticket; every block of a tipset needs one.", nameof(blocks));
             }
         }
 

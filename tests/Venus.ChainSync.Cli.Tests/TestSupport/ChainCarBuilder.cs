@@ -67,6 +67,7 @@ internal sealed class ChainCarBuilder
             Unfollowed,
             messages,
             parentWeight: new BigInteger(height * 10),
+            ticket: new Ticket(BitConverter.GetBytes(height)),
             timestamp: timestamp);
         Add(header.Cid, header.RawData);
         return header;

@@ -165,6 +165,23 @@ public class ChainExchangeClientTests
     }
 
     [Fact]
+    public async Task InternalError_for_a_missing_head_fails_that_peer_and_the_next_peer_is_asked()
+    {
+        // Lotus, Venus and this library's server answer 203 when they cannot load the requested head.
+        await using var h = new ClientHarness();
+        ScriptedPeer lacking = h.AddPeer("peer-1", ScriptedPeer.Answer(_ => ExchangeResponse.Error(ExchangeStatus.InternalError, "failed loading tipset")));
+        ScriptedPeer good = h.AddPeer("peer-2", ScriptedPeer.Honest(Chain));
+
+        IReadOnlyList<TipSet> blocks = await h.Client.GetBlocksAsync(Chain.Head.Key, 3, h.Guard);
+
+        Assert.Equal(Chain.Head.Key, blocks[0].Key);
+        Assert.Single(lacking.Requests);
+        Assert.Single(good.Requests);
+        Assert.Equal([PeerOutcome.ErrorStatus], h.Failures(lacking.Id));
+        Assert.Empty(h.Failures(good.Id));
+    }
+
+    [Fact]
     public async Task When_every_peer_fails_the_exception_lists_each_peer_and_why()
     {
         await using var h = new ClientHarness();

@@ -37,7 +37,9 @@ internal static class HelloChain
     public static FullTipSet GenesisTipSet { get; } = Full(Genesis);
 
     public static BlockHeader Header(long height, TipSetKey parents, long miner = 1000) =>
-        BlockHeader.Create(Address.NewId(miner), parents, height, Nothing, Nothing, NoMessages, parentWeight: new BigInteger(height * 10), timestamp: (ulong)height * 30);
+        BlockHeader.Create(
+            Address.NewId(miner), parents, height, Nothing, Nothing, NoMessages, parentWeight: new BigInteger(height * 10),
+            ticket: new Ticket(BitConverter.GetBytes((miner << 16) + height)), timestamp: (ulong)height * 30);
 
     public static FullTipSet Full(BlockHeader header) => FullTipSet.Create([new FullBlock(header, [], [])]);
 

@@ -136,20 +136,21 @@ public class ChainExchangeServerAnswerTests
     }
 
     [Fact]
-    public async Task Unknown_head_is_NotFound()
+    public async Task Unknown_head_is_an_InternalError_as_Lotus_answers_it()
     {
         await using var harness = new ServerHarness(TestChain.Shared.Store);
         var unknown = TipSetKey.Create(Cid.ComputeDagCbor([0x01]));
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(unknown, 10, Both), Wait.Guard());
 
-        Assert.Equal(ExchangeStatus.NotFound, response.Status);
+        Assert.Equal(ExchangeStatus.InternalError, response.Status);
         Assert.Empty(response.Chain);
-        Assert.Equal(1, harness.Count("not_found"));
+        Assert.Equal(1, harness.Count("internal_error"));
+        Assert.Equal(0, harness.Count("not_found"));
     }
 
     [Fact]
-    public async Task Head_whose_messages_are_missing_is_NotFound_when_messages_are_asked_for()
+    public async Task Head_whose_messages_are_missing_is_an_InternalError_when_messages_are_asked_for()
     {
         TestChain chain = TestChain.Shared;
         var store = new FaultyBlockstore(chain.Store);
@@ -158,7 +159,7 @@ public class ChainExchangeServerAnswerTests
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
 
-        Assert.Equal(ExchangeStatus.NotFound, response.Status);
+        Assert.Equal(ExchangeStatus.InternalError, response.Status);
     }
 
     [Fact]

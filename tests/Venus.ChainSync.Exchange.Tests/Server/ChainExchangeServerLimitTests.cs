@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Venus.ChainSync.Network;
+using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
 
@@ -133,6 +134,141 @@ public class ChainExchangeServerLimitTests
     }
 
     [Fact]
+    public async Task Sixteen_concurrent_message_requests_from_one_peer_as_a_Lotus_syncer_sends_are_all_served()
+    {
+        // Lotus's fetchMessages: 16 requests of 8 tipsets at once, each failing the batch after 5 failed tries.
+        const int LotusConcurrency = 16;
+        TestChain chain = TestChain.Shared;
+        await using var harness = new ServerHarness(chain.Store);
+        CancellationToken guard = Wait.Guard();
+
+        // All 16 hold a slot at the same time before any request is written.
+        var streams = new INetworkStream[LotusConcurrency];
+        for (int i = 0; i < LotusConcurrency; i++)
+        {
+            streams[i] = await harness.OpenAsync(guard);
+        }
+
+        await Wait.UntilAsync(() => harness.Server.AdmittedRequests == LotusConcurrency, guard);
+        TipSet[] heads = [.. Enumerable.Range(0, LotusConcurrency).Select(i => chain.TipSets[chain.TipSets.Count - 1 - (i * 8)])];
+        Task<ExchangeResponse>[] responses = [.. streams.Select(s => RawClient.ReadResponseAsync(s, harness.Time, guard))];
+        for (int i = 0; i < LotusConcurrency; i++)
+        {
+            await streams[i].Output.WriteAsync(new ExchangeRequest(heads[i].Key, 8, ExchangeOptions.Messages).Encode(), guard);
+            await streams[i].CompleteWritingAsync(guard);
+        }
+
+        ExchangeResponse[] answered = await Task.WhenAll(responses);
+
+        for (int i = 0; i < LotusConcurrency; i++)
+        {
+            Assert.Equal(ExchangeStatus.Ok, answered[i].Status);
+            chain.AssertAnswers(answered[i], chain.Back(heads[i], 8), ExchangeOptions.Messages);
+        }
+
+        Assert.Equal(LotusConcurrency, harness.Count("ok"));
+        Assert.Equal(0, harness.Count("go_away"));
+        foreach (INetworkStream stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Requests_from_many_peers_beyond_the_default_total_cap_are_shed_with_GoAway()
+    {
+        TestChain chain = TestChain.Shared;
+        await using var harness = new ServerHarness(chain.Store);
+        CancellationToken guard = Wait.Guard();
+        var defaults = new ExchangeServerOptions();
+        int peers = (defaults.MaxConcurrentRequests / defaults.MaxConcurrentRequestsPerPeer) + 1;
+
+        // Every peer opens its full per-peer share, so one share more than the total is offered.
+        var streams = new List<INetworkStream>();
+        for (int p = 0; p < peers; p++)
+        {
+            InMemoryHost host = harness.Network.CreateHost($"peer-{p}");
+            for (int i = 0; i < defaults.MaxConcurrentRequestsPerPeer; i++)
+            {
+                streams.Add(await harness.OpenAsync(host, guard));
+            }
+        }
+
+        Task<ExchangeResponse>[] responses = [.. streams.Select(s => RawClient.ReadResponseAsync(s, harness.Time, guard))];
+        int shed = streams.Count - defaults.MaxConcurrentRequests;
+        await Wait.UntilAsync(() => responses.Count(r => r.IsCompleted) == shed, guard);
+        Assert.Equal(defaults.MaxConcurrentRequests, harness.Server.AdmittedRequests);
+        Assert.All(responses.Where(r => r.IsCompleted), r => Assert.Equal(ExchangeStatus.GoAway, r.Result.Status));
+
+        byte[] request = new ExchangeRequest(chain.Head.Key, 1, Both).Encode();
+        foreach (INetworkStream stream in streams)
+        {
+            await stream.Output.WriteAsync(request, guard);
+            await stream.CompleteWritingAsync(guard);
+        }
+
+        ExchangeResponse[] answered = await Task.WhenAll(responses);
+        Assert.Equal(defaults.MaxConcurrentRequests, answered.Count(r => r.Status == ExchangeStatus.Ok));
+        Assert.Equal(shed, harness.Count("go_away"));
+        foreach (INetworkStream stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_peer_over_its_bytes_in_flight_cap_gets_its_head_tipset_only_while_other_peers_are_served_whole()
+    {
+        BigChain big = await BigChain.BuildAsync();
+        await using var harness = new ServerHarness(big.Chain.Store, new ExchangeServerOptions { MaxBytesInFlightPerPeer = big.ResponseBytes });
+        CancellationToken guard = Wait.Guard();
+
+        // The first response fills the peer's budget and stalls: its client does not read, and it is larger than
+        // the transport buffers.
+        await using INetworkStream stalled = await harness.OpenAsync(guard);
+        await stalled.Output.WriteAsync(big.Request.Encode(), guard);
+        await stalled.CompleteWritingAsync(guard);
+        await Wait.UntilAsync(() => harness.Server.BytesInFlight == big.ResponseBytes, guard);
+
+        ExchangeResponse sameAgain = await harness.RequestAsync(big.Request, guard);
+        InMemoryHost other = harness.Network.CreateHost("other");
+        ExchangeResponse otherPeer = await RawClient.RequestAsync(other, harness.ServerHost.LocalPeer, big.Request, harness.Time, guard);
+        ExchangeResponse first = await RawClient.ReadResponseAsync(stalled, harness.Time, guard);
+
+        Assert.Equal(ExchangeStatus.Partial, sameAgain.Status);
+        big.Chain.AssertAnswers(sameAgain, big.Chain.Back(big.Chain.Head, 1), Both);
+        Assert.Single(harness.Logged(3114));
+        Assert.Equal(ExchangeStatus.Ok, otherPeer.Status);
+        Assert.Equal(ExchangeStatus.Ok, first.Status);
+        big.Chain.AssertAnswers(first, big.Chain.Back(big.Chain.Head, BigChain.Length), Both);
+        await Wait.UntilAsync(() => harness.Server.RunningHandlers == 0, guard);
+        Assert.Equal(0, harness.Server.BytesInFlight);
+    }
+
+    [Fact]
+    public async Task Total_bytes_in_flight_cap_turns_away_a_request_whose_head_does_not_fit_until_bytes_are_given_back()
+    {
+        BigChain big = await BigChain.BuildAsync();
+        await using var harness = new ServerHarness(big.Chain.Store, new ExchangeServerOptions { MaxBytesInFlight = big.ResponseBytes });
+        CancellationToken guard = Wait.Guard();
+
+        await using INetworkStream stalled = await harness.OpenAsync(guard);
+        await stalled.Output.WriteAsync(big.Request.Encode(), guard);
+        await stalled.CompleteWritingAsync(guard);
+        await Wait.UntilAsync(() => harness.Server.BytesInFlight == big.ResponseBytes, guard);
+
+        InMemoryHost other = harness.Network.CreateHost("other");
+        ExchangeResponse turnedAway = await RawClient.RequestAsync(other, harness.ServerHost.LocalPeer, big.Request, harness.Time, guard);
+        Assert.Equal(ExchangeStatus.GoAway, turnedAway.Status);
+
+        Assert.Equal(ExchangeStatus.Ok, (await RawClient.ReadResponseAsync(stalled, harness.Time, guard)).Status);
+        await Wait.UntilAsync(() => harness.Server.BytesInFlight == 0, guard);
+        ExchangeResponse later = await RawClient.RequestAsync(other, harness.ServerHost.LocalPeer, big.Request, harness.Time, guard);
+        Assert.Equal(ExchangeStatus.Ok, later.Status);
+        Assert.Equal(1, harness.Count("go_away"));
+    }
+
+    [Fact]
     public async Task Requests_beyond_the_total_cap_are_shed_whatever_the_peer()
     {
         TestChain chain = TestChain.Shared;
@@ -243,12 +379,32 @@ public class ChainExchangeServerLimitTests
         Assert.Throws<InvalidOperationException>(server.Start);
     }
 
-    [Fact]
-    public async Task Invalid_options_fail_at_start()
+    [Theory]
+    [InlineData(nameof(ExchangeServerOptions.MaxConcurrentRequests))]
+    [InlineData(nameof(ExchangeServerOptions.MaxBytesInFlightPerPeer))]
+    [InlineData(nameof(ExchangeServerOptions.MaxBytesInFlight))]
+    public async Task Invalid_options_fail_at_start(string option)
     {
+        var options = new ExchangeServerOptions();
+        typeof(ExchangeServerOptions).GetProperty(option)!.SetValue(options, option == nameof(ExchangeServerOptions.MaxConcurrentRequests) ? 0 : (object)0L);
         await using var network = new InMemoryNetwork();
-        await using var server = new ChainExchangeServer(network.CreateHost("server"), new MemoryBlockstore(), new ExchangeServerOptions { MaxConcurrentRequests = 0 });
+        await using var server = new ChainExchangeServer(network.CreateHost("server"), new MemoryBlockstore(), options);
 
         Assert.Throws<ArgumentOutOfRangeException>(server.Start);
+    }
+}
+
+/// <summary>A chain whose whole answer (about 2.5 MiB) is more than the in-memory transport buffers, and its size.</summary>
+internal sealed record BigChain(TestChain Chain, ExchangeRequest Request, long ResponseBytes)
+{
+    public const int Length = 20;
+
+    public static async Task<BigChain> BuildAsync()
+    {
+        TestChain chain = TestChain.Build(seed: 5, count: Length, _ => new TipSetSpec(BlsMessages: 30), new ChainBuilderOptions { MessageParamsBytes = 4096 });
+        var request = new ExchangeRequest(chain.Head.Key, Length, ExchangeOptions.Headers | ExchangeOptions.Messages);
+        await using var unlimited = new ServerHarness(chain.Store);
+        ExchangeResponse full = await unlimited.RequestAsync(request, Wait.Guard());
+        return new BigChain(chain, request, full.Chain.Sum(ResponseEncoding.MeasureBundle));
     }
 }

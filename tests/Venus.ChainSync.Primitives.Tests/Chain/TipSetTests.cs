@@ -49,6 +49,15 @@ public class TipSetTests
     }
 
     [Fact]
+    public void Create_refuses_a_one_block_tipset_whose_block_has_no_ticket_as_Lotus_NewTipSet_does()
+    {
+        BlockHeader ticketless = Block(height: 3, ticket: null, miner: 1);
+
+        Assert.Throws<ArgumentException>(() => TipSet.Create(ticketless));
+        Assert.Single(TipSet.Create(Block(height: 3, ticket: [1], miner: 1)).Blocks);
+    }
+
+    [Fact]
     public void A_repeat_anywhere_in_the_input_is_found_after_sorting()
     {
         BlockHeader[] blocks = [.. Enumerable.Range(0, 6).Select(i => Block(height: 3, ticket: [(byte)i], miner: (ulong)(10 + i)))];

@@ -294,12 +294,11 @@ public class TargetTrackerAdmissionTests
     [Fact]
     public void Merge_whose_blocks_do_not_form_a_tipset_is_refused()
     {
+        // Every block needs a ticket now, so the way left to fail is width: 20 + 13 blocks is over TipSet.MaxBlocks.
         var tracker = NewTracker();
-        Cid root = Cid.ComputeDagCbor("x"u8);
-        BlockHeader ticketless = BlockHeader.Create(Address.NewId(1), Parents, 10, root, root, root, 100);
-        tracker.Add(Info(ticketless));
+        tracker.Add(Info([.. Enumerable.Range(1, 20).Select(m => Block(m, 100))]));
 
-        Admission admission = tracker.Add(Info(Block(2, 100)));
+        Admission admission = tracker.Add(Info([.. Enumerable.Range(21, 13).Select(m => Block(m, 100))]));
 
         Assert.Equal(AdmissionOutcome.RefusedInvalidTipSet, admission.Outcome);
         Assert.Equal(1, tracker.Count);
