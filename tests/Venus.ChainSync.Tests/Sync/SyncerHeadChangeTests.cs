@@ -1,4 +1,5 @@
 using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Testing;
 
 namespace Venus.ChainSync.Tests.Sync;
 
