@@ -42,6 +42,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         var parts = new Parts(services);
         ILogger logger = services.GetService<ILogger<ChainSyncHostedService>>() ?? NullLogger<ChainSyncHostedService>.Instance;
         _logger = logger;
+        await CheckGenesisAsync(services.GetRequiredService<IChainStore>(), options, cancellationToken).ConfigureAwait(false);
 
         if (parts.HelloSource is ChainStoreHelloSource { HasGenesis: false } source)
         {
@@ -64,6 +65,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         _gossipLoop = Task.Run(() => parts.Gossip.RunAsync(_stop.Token), CancellationToken.None);
         parts.Dispatcher.Start();
         _parts = parts;
+        services.GetRequiredService<NodeLifecycle>().Started();
         HostingLog.Started(logger);
     }
 
@@ -75,6 +77,7 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         }
 
         _parts = null;
+        services.GetRequiredService<NodeLifecycle>().Stop();
         await parts.Dispatcher.StopAsync(cancellationToken).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await AwaitEndedAsync(_gossipLoop, _logger).ConfigureAwait(false);
@@ -105,6 +108,25 @@ internal sealed partial class ChainSyncHostedService(IServiceProvider services) 
         {
             throw new InvalidOperationException(
                 $"Venus.ChainSync cannot start: register these host ports before AddChainSync()'s services are used: {string.Join("; ", missing)}.");
+        }
+    }
+
+    /// <summary>
+    /// Throws when <see cref="ChainSyncOptions.GenesisCid"/> is set (a network preset) and the store's genesis is
+    /// another: syncing would only ever meet peers of the other network, or worse, write their chain into this store.
+    /// </summary>
+    internal static async ValueTask CheckGenesisAsync(IChainStore store, ChainSyncOptions options, CancellationToken cancellationToken)
+    {
+        if (options.GenesisCid is not { } expected)
+        {
+            return;
+        }
+
+        TipSet genesis = await store.GetGenesisAsync(cancellationToken).ConfigureAwait(false);
+        if (genesis.Key != TipSetKey.Create(Cid.Parse(expected)))
+        {
+            throw new InvalidOperationException(
+                $"Venus.ChainSync cannot start: the chain store's genesis is {genesis.Key}, but the options expect {expected} (network '{options.NetworkName}'). Use a store made for that network, or another network preset.");
         }
     }
 

@@ -1,11 +1,13 @@
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Hello;
+using Venus.ChainSync.Primitives;
 
 namespace Venus.ChainSync.Hosting;
 
 /// <summary>
-/// Everything a host tunes about chain sync, set through <c>services.AddChainSync(o =&gt; ...)</c> and validated
-/// when the node starts (<see cref="ChainSyncOptionsValidator"/>).
+/// Everything a host tunes about chain sync, set through <c>services.AddChainSync(o =&gt; ...)</c> or bound from
+/// configuration (<c>AddChainSync(configuration)</c>), and validated when the node starts
+/// (<see cref="ChainSyncOptionsValidator"/>). Every property is settable, in every section.
 /// </summary>
 public sealed class ChainSyncOptions
 {
@@ -45,25 +47,48 @@ public sealed class ChainSyncOptions
     /// </summary>
     public int SyncedWithinEpochs { get; set; } = 5;
 
+    /// <summary>
+    /// The CID of the genesis block the chain store must hold, or null to take the store's genesis as it is. Set by
+    /// <see cref="UseNetwork"/>; the node checks it when it starts and refuses to start on another network's store.
+    /// </summary>
+    public string? GenesisCid { get; set; }
+
     /// <summary>How long <see cref="ISyncApi.SyncSubmitBlockAsync"/> waits for its block to be synced before giving up (default 30 s, one epoch).</summary>
     public TimeSpan SubmitSyncTimeout { get; set; } = TimeSpan.FromSeconds(30);
-}
 
-/// <summary>How block gossip is taken in.</summary>
-public sealed class GossipOptions
-{
-    /// <summary>Workers loading the messages of gossiped blocks at once (default 8).</summary>
-    public int Workers { get; set; } = 8;
+    /// <summary>
+    /// Sets what a public network fixes: <see cref="NetworkName"/>, <see cref="GenesisCid"/> and the syncer's
+    /// <see cref="SyncerOptions.BlockDelay"/>. Everything else keeps its value.
+    /// </summary>
+    /// <returns>These options.</returns>
+    public ChainSyncOptions UseNetwork(ChainSyncNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        NetworkName = network.NetworkName;
+        GenesisCid = network.GenesisCid.ToString();
+        (Syncer ??= new()).BlockDelay = network.BlockDelay;
+        return this;
+    }
 
-    /// <summary>Blocks waiting for a worker (default 256); when full the oldest is dropped and counted.</summary>
-    public int QueueCapacity { get; set; } = 256;
-
-    /// <summary>Blocks more than this many epochs below the head are ignored (default 900, the fork-length threshold).</summary>
-    public int MaxEpochsBehindHead { get; set; } = 900;
-
-    /// <summary>Blocks more than this many epochs after the wall clock's epoch are ignored (default 5).</summary>
-    public int MaxEpochsAhead { get; set; } = 5;
-
-    /// <summary>Most messages a gossiped block may list (default 10 000, Lotus's <c>BlockMessageLimit</c>).</summary>
-    public int MaxMessagesPerBlock { get; set; } = ExchangeProtocol.BlockMessageLimit;
+    /// <summary>
+    /// Every problem of these options and their sections, one line each, each naming its section
+    /// (<c>"Syncer.SegmentLength must be between 1 and 900 (was 0)."</c>); empty when they are usable.
+    /// </summary>
+    public IReadOnlyList<string> Validate() => new OptionsCheck()
+        .That(!string.IsNullOrWhiteSpace(NetworkName), "NetworkName is required (the block topic is /fil/blocks/<NetworkName>; mainnet's is 'testnetnet').")
+        .That(
+            string.IsNullOrWhiteSpace(NetworkName) || !(NetworkName.Contains('/', StringComparison.Ordinal) || NetworkName.Any(char.IsWhiteSpace)),
+            $"NetworkName may not contain '/' or white space (was '{NetworkName}').")
+        .That(GenesisCid is null || Cid.TryParse(GenesisCid, out _), $"GenesisCid must be a CID (was '{GenesisCid}').")
+        .Section(nameof(Syncer), Syncer?.Validate())
+        .Section(nameof(Dispatcher), Dispatcher?.Validate())
+        .Section(nameof(Tracker), Tracker?.Validate())
+        .Section(nameof(ExchangeClient), ExchangeClient?.Validate())
+        .Section(nameof(ExchangeServer), ExchangeServer?.Validate())
+        .Section(nameof(Hello), Hello?.Validate())
+        .Section(nameof(Gossip), Gossip?.Validate())
+        .AtLeast(nameof(BadTipSetCacheCapacity), BadTipSetCacheCapacity, 1)
+        .AtLeast(nameof(SyncedWithinEpochs), SyncedWithinEpochs, 0)
+        .Positive(nameof(SubmitSyncTimeout), SubmitSyncTimeout)
+        .Problems;
 }

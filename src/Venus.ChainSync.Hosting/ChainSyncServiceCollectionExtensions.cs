@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,7 @@ public static class ChainSyncServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChainSyncOptions>, ChainSyncOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NodeLifecycle>();
 
         services.TryAddSingleton(sp => new ExchangeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new SyncMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -116,10 +118,47 @@ public static class ChainSyncServiceCollectionExtensions
             sp.GetRequiredService<IBlockstore>(),
             sp.GetRequiredService<IOptions<ChainSyncOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<NodeLifecycle>(),
             sp.GetService<IBlockSubmitFilter>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ChainSyncHostedService>());
         return services;
     }
+
+    /// <summary>
+    /// Adds chain sync as <see cref="AddChainSync(IServiceCollection, Action{ChainSyncOptions}?)"/> does, with its
+    /// options bound from <paramref name="configuration"/> (say <c>configuration.GetSection("ChainSync")</c>), then
+    /// <paramref name="configure"/> applied on top.
+    /// </summary>
+    /// <remarks>
+    /// The section's keys are the option names, sections nested as in <see cref="ChainSyncOptions"/>
+    /// (<c>Syncer:SegmentLength</c>, <c>ExchangeClient:FirstByteTimeout</c> as <c>00:00:05</c>). A <c>Network</c> key
+    /// naming a preset (<c>mainnet</c>, <c>calibnet</c>; see <see cref="ChainSyncNetwork"/>) applies it first, so the
+    /// other keys can still override what it sets. An unknown preset fails at start with the known names.
+    /// </remarks>
+    public static IServiceCollection AddChainSync(this IServiceCollection services, IConfiguration configuration, Action<ChainSyncOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddChainSync(options =>
+        {
+            if (configuration[NetworkKey] is { Length: > 0 } name)
+            {
+                ChainSyncNetwork network = ChainSyncNetwork.Find(name) ?? throw new InvalidOperationException(
+                    $"Network '{name}' is not a known network preset ({string.Join(", ", ChainSyncNetwork.All.Select(n => n.Name))}).");
+                options.UseNetwork(network);
+            }
+
+            configuration.Bind(options);
+            configure?.Invoke(options);
+        });
+
+        // Options built from configuration are rebuilt when it reloads; the node reads them once, at start.
+        services.AddSingleton<IOptionsChangeTokenSource<ChainSyncOptions>>(new ConfigurationChangeTokenSource<ChainSyncOptions>(configuration));
+        return services;
+    }
+
+    /// <summary>The configuration key naming a <see cref="ChainSyncNetwork"/> preset.</summary>
+    private const string NetworkKey = "Network";
 
     /// <summary>
     /// The host's logger when it registered logging, else none. Not registered as a fallback, because a host that

@@ -5,10 +5,30 @@ namespace Venus.ChainSync.Hosting;
 
 /// <summary>
 /// Watch and steer chain sync: Venus's syncer API plus what Lotus offers (<c>SyncState</c>, <c>SyncSubmitBlock</c>,
-/// <c>SyncCheckpoint</c>, <c>SyncMarkBad</c>…). Registered by <c>AddChainSync</c>; usable once the node has started.
+/// <c>SyncCheckpoint</c>, <c>SyncMarkBad</c>, <c>ChainHead</c>, <c>ChainNotify</c>…). Registered by <c>AddChainSync</c>.
 /// </summary>
+/// <remarks>
+/// Usable only while the node runs: every member throws <see cref="InvalidOperationException"/> before the hosted
+/// service has started and after it has stopped (before start nothing is taken in; after stop nothing would sync).
+/// Streams and waits that are under way when the node stops end.
+/// </remarks>
 public interface ISyncApi
 {
+    /// <summary>The current head (Lotus <c>ChainHead</c>): the heaviest valid tipset, its own state possibly not yet known.</summary>
+    ValueTask<TipSet> ChainHeadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The head's moves (Lotus <c>ChainNotify</c>): first the current head as one <see cref="HeadChangeKind.Current"/>
+    /// item, then one list per move, the reverted tipsets (old head down to the common ancestor) then the applied ones
+    /// (up to the new head). See <see cref="Syncer.HeadChangesAsync"/> for the bounds.
+    /// </summary>
+    /// <remarks>
+    /// A reader more than <see cref="SyncerOptions.HeadChangeSubscriberCapacity"/> moves behind is dropped: the stream
+    /// throws <see cref="SlowSubscriberException"/> after what it had buffered, and the reader subscribes again. The
+    /// stream ends when the node stops.
+    /// </remarks>
+    IAsyncEnumerable<IReadOnlyList<HeadChange>> ChainNotify(CancellationToken cancellationToken);
+
     /// <summary>Lotus's <c>SyncState</c>: one entry per running or recently finished sync, running first.</summary>
     IReadOnlyList<SyncStateEntry> SyncState();
 

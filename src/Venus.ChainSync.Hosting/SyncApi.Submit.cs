@@ -7,6 +7,7 @@ internal sealed partial class SyncApi
     public async ValueTask<SubmitResult> SyncSubmitBlockAsync(BlockMsg block, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(block);
+        _lifecycle.ThrowIfNotRunning();
         if (block.Header is not { } header)
         {
             return new SubmitResult(false, "the block message has no header");
@@ -51,11 +52,18 @@ internal sealed partial class SyncApi
             SyncResult? result;
             try
             {
-                result = await synced.Task.WaitAsync(_options.SubmitSyncTimeout, _time, cancellationToken).ConfigureAwait(false);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifecycle.Stopping);
+                result = await synced.Task.WaitAsync(_options.SubmitSyncTimeout, _time, linked.Token).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 result = null;
+            }
+            catch (OperationCanceledException) when (_lifecycle.Stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The node stopped under the wait: the block will not be synced, so it is not published.
+                _lifecycle.ThrowIfNotRunning();
+                throw;
             }
 
             // Refused means the node already has this chain or a heavier one: the block is still valid news if validated.

@@ -118,15 +118,18 @@ public sealed class AddChainSyncTests
 
         ValidateOptionsResult result = new ChainSyncOptionsValidator().Validate(null, options);
 
+        // One failure, one line per problem, each line led by its section.
         Assert.True(result.Failed);
-        string[] failures = [.. result.Failures!];
-        Assert.Contains(failures, f => f.Contains("NetworkName", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Syncer:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Dispatcher:", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("Gossip.Workers", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("Gossip.QueueCapacity", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("BadTipSetCacheCapacity", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("SubmitSyncTimeout", StringComparison.Ordinal));
+        string[] lines = result.FailureMessage!.Split(Environment.NewLine);
+        Assert.Equal(options.Validate(), lines);
+        Assert.Equal(7, lines.Length);
+        Assert.Contains(lines, f => f.StartsWith("NetworkName ", StringComparison.Ordinal));
+        Assert.Contains("Syncer.SegmentLength must be between 1 and 900 (was 0).", lines);
+        Assert.Contains(lines, f => f.StartsWith("Dispatcher.MaxConcurrency ", StringComparison.Ordinal));
+        Assert.Contains(lines, f => f.StartsWith("Gossip.Workers ", StringComparison.Ordinal));
+        Assert.Contains(lines, f => f.StartsWith("Gossip.QueueCapacity ", StringComparison.Ordinal));
+        Assert.Contains(lines, f => f.StartsWith("BadTipSetCacheCapacity ", StringComparison.Ordinal));
+        Assert.Contains(lines, f => f.StartsWith("SubmitSyncTimeout ", StringComparison.Ordinal));
         Assert.True(new ChainSyncOptionsValidator().Validate(null, new ChainSyncOptions { NetworkName = "calibrationnet" }).Succeeded);
     }
 
@@ -136,12 +139,16 @@ public sealed class AddChainSyncTests
         await using var network = new InMemoryNetwork();
         var services = new ServiceCollection();
         ConfigurePorts(services, network.CreateHost("node"));
-        services.AddChainSync(o => o.NetworkName = "has/slash");
+        services.AddChainSync(o =>
+        {
+            o.NetworkName = "has/slash";
+            o.Syncer.SegmentLength = 4;
+        });
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetServices<IHostedService>().Single().StartAsync(TestGuard.Token()));
 
-        Assert.Contains("NetworkName", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("NetworkName ", error.Message, StringComparison.Ordinal);
     }
 
     private static ServiceCollection NodeServices(InMemoryHost host)

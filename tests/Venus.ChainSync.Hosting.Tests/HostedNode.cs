@@ -69,6 +69,17 @@ internal sealed class HostedNode : IAsyncDisposable
         _started = true;
     }
 
+    /// <summary>Stops the node's hosted services (the provider stays, so its API can be called after stop).</summary>
+    public async Task StopAsync()
+    {
+        foreach (IHostedService service in _hosted.Reverse())
+        {
+            await service.StopAsync(TestGuard.Token());
+        }
+
+        _started = false;
+    }
+
     public async Task<TipSet> HeadAsync() => await Store.GetHeadAsync(CancellationToken.None);
 
     /// <summary>Waits, yielding, until this node's head is <paramref name="head"/>.</summary>

@@ -51,7 +51,7 @@ public sealed partial class ChainExchangeClient : IChainExchange
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _options = (options ?? new ExchangeClientOptions()).Clone();
-        _options.Validate();
+        OptionsCheck.ThrowIfInvalid(_options.Validate(), nameof(options));
         _host = host;
         _time = time;
         _logger = logger;

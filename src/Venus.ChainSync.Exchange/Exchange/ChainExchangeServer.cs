@@ -122,7 +122,7 @@ public sealed partial class ChainExchangeServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The server was started before.</exception>
     public void Start()
     {
-        _options.Validate();
+        OptionsCheck.ThrowIfInvalid(_options.Validate(), "options");
         lock (_gate)
         {
             if (_state != ServerState.Created)

@@ -42,15 +42,16 @@ public sealed class ExchangeClientOptions
     /// <summary>Most leading peers of comparable cost shuffled before trying them in turn. Default 16 (Lotus <c>ShufflePeersPrefix</c>).</summary>
     public int ShufflePeersPrefix { get; set; } = PeerTracker.DefaultShufflePrefix;
 
-    /// <summary>Checks every limit.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is out of range.</exception>
-    public void Validate()
-    {
-        ToReadLimits().Validate();
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OpenStreamTimeout, TimeSpan.Zero, nameof(OpenStreamTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WriteRequestTimeout, TimeSpan.Zero, nameof(WriteRequestTimeout));
-        ArgumentOutOfRangeException.ThrowIfNegative(ShufflePeersPrefix, nameof(ShufflePeersPrefix));
-    }
+    /// <summary>Every problem of these options, one line each (<c>"SegmentLength must be between 1 and 900 (was 0)."</c>); empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate() => new OptionsCheck()
+        .AtLeast(nameof(MaxResponseBytes), MaxResponseBytes, 1)
+        .AtLeast(nameof(MinBytesPerSecond), MinBytesPerSecond, 0)
+        .Positive(nameof(FirstByteTimeout), FirstByteTimeout)
+        .Positive(nameof(ResponseDeadline), ResponseDeadline)
+        .Positive(nameof(OpenStreamTimeout), OpenStreamTimeout)
+        .Positive(nameof(WriteRequestTimeout), WriteRequestTimeout)
+        .AtLeast(nameof(ShufflePeersPrefix), ShufflePeersPrefix, 0)
+        .Problems;
 
     /// <summary>The limits of one response read.</summary>
     internal ReadLimits ToReadLimits() => new(MaxResponseBytes, FirstByteTimeout, MinBytesPerSecond, ResponseDeadline);

@@ -93,17 +93,15 @@ public sealed class ExchangeServerOptions
     /// </summary>
     public long MaxResponseBytes { get; set; } = 32L << 20;
 
-    /// <summary>Checks that every limit is usable.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is zero, negative or too small to serve anything.</exception>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReadDeadline, TimeSpan.Zero, nameof(ReadDeadline));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WriteDeadline, TimeSpan.Zero, nameof(WriteDeadline));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBytes, 64, nameof(MaxRequestBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentRequestsPerPeer, 1, nameof(MaxConcurrentRequestsPerPeer));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentRequests, 1, nameof(MaxConcurrentRequests));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBytesInFlightPerPeer, 1024, nameof(MaxBytesInFlightPerPeer));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBytesInFlight, 1024, nameof(MaxBytesInFlight));
-    }
+    /// <summary>Every problem of these options, one line each (<c>"SegmentLength must be between 1 and 900 (was 0)."</c>); empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate() => new OptionsCheck()
+        .Positive(nameof(ReadDeadline), ReadDeadline)
+        .Positive(nameof(WriteDeadline), WriteDeadline)
+        .AtLeast(nameof(MaxRequestBytes), MaxRequestBytes, 64)
+        .AtLeast(nameof(MaxConcurrentRequestsPerPeer), MaxConcurrentRequestsPerPeer, 1)
+        .AtLeast(nameof(MaxConcurrentRequests), MaxConcurrentRequests, 1)
+        .AtLeast(nameof(MaxResponseBytes), MaxResponseBytes, 1024)
+        .AtLeast(nameof(MaxBytesInFlightPerPeer), MaxBytesInFlightPerPeer, 1024)
+        .AtLeast(nameof(MaxBytesInFlight), MaxBytesInFlight, 1024)
+        .Problems;
 }

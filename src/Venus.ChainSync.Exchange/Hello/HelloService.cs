@@ -106,7 +106,7 @@ public sealed partial class HelloService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _options = (options ?? new HelloServiceOptions()).Clone();
-        _options.Validate();
+        OptionsCheck.ThrowIfInvalid(_options.Validate(), nameof(options));
         _host = host;
         _exchange = exchange;
         _chain = chain;

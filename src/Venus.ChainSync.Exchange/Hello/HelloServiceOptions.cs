@@ -46,18 +46,16 @@ public sealed class HelloServiceOptions
     /// </summary>
     public int HeadsCapacity { get; set; } = 32;
 
-    /// <summary>Checks that every limit is positive.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative.</exception>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxGreetingBytes, 1, nameof(MaxGreetingBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GreetingReadTimeout, TimeSpan.Zero, nameof(GreetingReadTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LatencyReadTimeout, TimeSpan.Zero, nameof(LatencyReadTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WriteTimeout, TimeSpan.Zero, nameof(WriteTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StreamOpenTimeout, TimeSpan.Zero, nameof(StreamOpenTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentFetches, 1, nameof(MaxConcurrentFetches));
-        ArgumentOutOfRangeException.ThrowIfLessThan(HeadsCapacity, 1, nameof(HeadsCapacity));
-    }
+    /// <summary>Every problem of these options, one line each (<c>"SegmentLength must be between 1 and 900 (was 0)."</c>); empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate() => new OptionsCheck()
+        .AtLeast(nameof(MaxGreetingBytes), MaxGreetingBytes, 1)
+        .Positive(nameof(GreetingReadTimeout), GreetingReadTimeout)
+        .Positive(nameof(LatencyReadTimeout), LatencyReadTimeout)
+        .Positive(nameof(WriteTimeout), WriteTimeout)
+        .Positive(nameof(StreamOpenTimeout), StreamOpenTimeout)
+        .AtLeast(nameof(MaxConcurrentFetches), MaxConcurrentFetches, 1)
+        .AtLeast(nameof(HeadsCapacity), HeadsCapacity, 1)
+        .Problems;
 
     internal HelloServiceOptions Clone() => (HelloServiceOptions)MemberwiseClone();
 }

@@ -83,7 +83,7 @@ public sealed partial class Dispatcher : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        OptionsCheck.ThrowIfInvalid(options.Validate(), nameof(options));
         _tracker = tracker;
         _syncer = syncer;
         _store = store;

@@ -28,12 +28,10 @@ public sealed class DispatcherOptions
     /// </summary>
     public int SubscriberCapacity { get; set; } = 10;
 
-    /// <summary>Checks every bound.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A bound is below 1.</exception>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1, nameof(MaxConcurrency));
-        ArgumentOutOfRangeException.ThrowIfLessThan(IncomingCapacity, 1, nameof(IncomingCapacity));
-        ArgumentOutOfRangeException.ThrowIfLessThan(SubscriberCapacity, 1, nameof(SubscriberCapacity));
-    }
+    /// <summary>Every problem of these options, one line each (<c>"SegmentLength must be between 1 and 900 (was 0)."</c>); empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate() => new OptionsCheck()
+        .AtLeast(nameof(MaxConcurrency), MaxConcurrency, 1)
+        .AtLeast(nameof(IncomingCapacity), IncomingCapacity, 1)
+        .AtLeast(nameof(SubscriberCapacity), SubscriberCapacity, 1)
+        .Problems;
 }

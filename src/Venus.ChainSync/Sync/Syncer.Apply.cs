@@ -125,9 +125,7 @@ public sealed partial class Syncer
             TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
             if (head.Key == bad.Key)
             {
-                await _store.SetHeadAsync(parent, cancellationToken).ConfigureAwait(false);
-                _metrics?.HeadSet(parent);
-                SyncerLog.HeadMoved(_logger, parent);
+                await SetHeadAsync(head, parent, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -149,9 +147,7 @@ public sealed partial class Syncer
             TipSet head = await _store.GetHeadAsync(cancellationToken).ConfigureAwait(false);
             if (await WeighAsync(tipSet, cancellationToken).ConfigureAwait(false) > await WeighAsync(head, cancellationToken).ConfigureAwait(false))
             {
-                await _store.SetHeadAsync(tipSet, cancellationToken).ConfigureAwait(false);
-                _metrics?.HeadSet(tipSet);
-                SyncerLog.HeadMoved(_logger, tipSet);
+                await SetHeadAsync(head, tipSet, cancellationToken).ConfigureAwait(false);
             }
         }
         finally

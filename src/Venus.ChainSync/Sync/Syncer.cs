@@ -60,6 +60,9 @@ public sealed partial class Syncer : ISyncer
     // Serialises every read-compare-set of the head by this syncer's runs (see MoveHeadIfHeavierAsync).
     private readonly SemaphoreSlim _headGate = new(1, 1);
 
+    // Who hears of head moves (see HeadChangesAsync); published to under the head gate, so in the order of the moves.
+    private readonly HeadChangeFeed _headChanges;
+
     /// <summary>The activity each sync runs in, tagged with the target's height and, at the end, the outcome.</summary>
     public const string SyncActivityName = "chainsync.sync";
 
@@ -93,8 +96,9 @@ public sealed partial class Syncer : ISyncer
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(weigher);
         ArgumentNullException.ThrowIfNull(badTipSets);
-        _options = options ?? new SyncerOptions();
-        _options.Validate();
+        // A copy: the options are settable, and a running syncer must not see them change under it.
+        _options = (options ?? new SyncerOptions()).Clone();
+        OptionsCheck.ThrowIfInvalid(_options.Validate(), nameof(options));
         if (_options.Execution == ExecutionMode.Full)
         {
             ArgumentNullException.ThrowIfNull(executor);
@@ -109,6 +113,7 @@ public sealed partial class Syncer : ISyncer
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = metrics;
+        _headChanges = new HeadChangeFeed(_options.HeadChangeSubscriberCapacity);
     }
 
     /// <inheritdoc/>
@@ -168,9 +173,7 @@ public sealed partial class Syncer : ISyncer
                 if (!await DescendsFromAsync(head, checkpoint, cancellationToken).ConfigureAwait(false))
                 {
                     // The one place the head may become lighter: the operator chose this chain (as Lotus's SetCheckpoint does).
-                    await _store.SetHeadAsync(checkpoint, cancellationToken).ConfigureAwait(false);
-                    _metrics?.HeadSet(checkpoint);
-                    SyncerLog.HeadMoved(_logger, checkpoint);
+                    await SetHeadAsync(head, checkpoint, cancellationToken).ConfigureAwait(false);
                 }
 
                 await _store.SetCheckpointAsync(checkpoint.Key, cancellationToken).ConfigureAwait(false);

@@ -38,4 +38,7 @@ internal static partial class SyncerLog
 
     [LoggerMessage(EventId = 2210, EventName = "CheckpointSet", Level = LogLevel.Information, Message = "Checkpoint set to {Checkpoint}")]
     public static partial void CheckpointSet(ILogger logger, TipSet checkpoint);
+
+    [LoggerMessage(EventId = 2211, EventName = "HeadSubscribersDropped", Level = LogLevel.Warning, Message = "Dropped {Count} head-change subscribers that fell {Capacity} head moves behind")]
+    public static partial void HeadSubscribersDropped(ILogger logger, int count, int capacity);
 }

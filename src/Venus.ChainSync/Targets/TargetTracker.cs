@@ -42,7 +42,7 @@ public sealed partial class TargetTracker
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        OptionsCheck.ThrowIfInvalid(options.Validate(), nameof(options));
         _time = time;
         _capacity = options.Capacity;
         _historyCapacity = options.HistoryCapacity;

@@ -17,12 +17,9 @@ public sealed class TargetTrackerOptions
     /// </summary>
     public int HistoryCapacity { get; set; } = 10;
 
-    /// <summary>Checks every bound.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="Capacity"/> is below 1 or
-    /// <see cref="HistoryCapacity"/> is negative.</exception>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Capacity, 1, nameof(Capacity));
-        ArgumentOutOfRangeException.ThrowIfNegative(HistoryCapacity, nameof(HistoryCapacity));
-    }
+    /// <summary>Every problem of these options, one line each (<c>"SegmentLength must be between 1 and 900 (was 0)."</c>); empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate() => new OptionsCheck()
+        .AtLeast(nameof(Capacity), Capacity, 1)
+        .AtLeast(nameof(HistoryCapacity), HistoryCapacity, 0)
+        .Problems;
 }

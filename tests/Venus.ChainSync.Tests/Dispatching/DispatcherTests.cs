@@ -394,7 +394,7 @@ public class DispatcherTests
     {
         await using var h = new DispatcherHarness();
         Assert.Throws<ArgumentOutOfRangeException>(() => h.Dispatcher.SetConcurrent(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DispatcherOptions { IncomingCapacity = 0 }.Validate());
+        Assert.Equal(["IncomingCapacity must be at least 1 (was 0)."], new DispatcherOptions { IncomingCapacity = 0 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new Dispatcher(
             h.Tracker, h.Syncer, h.Store, TimeProvider.System, NullLogger<Dispatcher>.Instance, new DispatcherOptions { MaxConcurrency = 0 }));
         Assert.Equal(1, new DispatcherOptions().MaxConcurrency);

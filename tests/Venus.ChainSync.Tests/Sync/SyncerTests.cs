@@ -1,3 +1,5 @@
+using NSubstitute;
+using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
@@ -412,6 +414,29 @@ public sealed class SyncerTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.BlockDelay);
         Assert.Equal(TimeSpan.FromSeconds(1), options.AllowableClockDrift);
         Assert.Equal(10_000, options.MaxMessagesPerBlock);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SyncerOptions { SegmentLength = 0 }.Validate());
+        Assert.Equal(16, options.HeadChangeSubscriberCapacity);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Options_report_each_problem_on_one_line_and_the_syncer_refuses_them_in_one_exception()
+    {
+        var options = new SyncerOptions();
+        options.SegmentLength = 0;
+        options.HeaderWindow = 901;
+        options.Execution = (ExecutionMode)7;
+
+        IReadOnlyList<string> problems = options.Validate();
+
+        Assert.Equal(3, problems.Count);
+        Assert.Contains("SegmentLength must be between 1 and 900 (was 0).", problems);
+        Assert.Contains(problems, p => p.StartsWith("HeaderWindow ", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Execution ", StringComparison.Ordinal));
+        Assert.All(problems, p => Assert.DoesNotContain('\n', p));
+        var refused = Assert.ThrowsAny<ArgumentException>(() => new Syncer(
+            Substitute.For<IChainStore>(), Substitute.For<IChainExchange>(), SyntacticBlockValidator.Instance, null, Substitute.For<IChainWeigher>(),
+            new BadTipSetCache(), options));
+        Assert.Equal("options", refused.ParamName);
+        Assert.All(problems, p => Assert.Contains(p, refused.Message, StringComparison.Ordinal));
     }
 }
