@@ -34,19 +34,24 @@ internal static class ReadmeEmbeddingExample
 
         ISyncApi sync = app.Services.GetRequiredService<ISyncApi>();
         HealthCheckService health = app.Services.GetRequiredService<HealthCheckService>();
-        HealthReport report;
-        while ((report = await health.CheckHealthAsync(cancellationToken)).Status != HealthStatus.Healthy)
+        HealthReport report = await health.CheckHealthAsync(cancellationToken);
+        await foreach (IReadOnlyList<HeadChange> moves in sync.ChainNotify(cancellationToken))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            Console.WriteLine($"head {moves[^1].Kind} at height {moves[^1].TipSet.Height}");
+            if ((report = await health.CheckHealthAsync(cancellationToken)).Status == HealthStatus.Healthy)
+            {
+                break;
+            }
         }
 
-        foreach (SyncStateEntry entry in sync.SyncState())
+        IReadOnlyList<SyncStateEntry> syncs = sync.SyncState();
+        foreach (SyncStateEntry entry in syncs)
         {
             Console.WriteLine($"sync {entry.WorkerId}: {entry.Stage} at {entry.Height} of {entry.Target.Height}");
         }
 
         await app.StopAsync(cancellationToken);
         // </readme-embedding>
-        return (report, sync.SyncState());
+        return (report, syncs);
     }
 }
