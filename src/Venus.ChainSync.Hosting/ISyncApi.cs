@@ -98,8 +98,43 @@ public sealed record SyncStateEntry(long WorkerId, TipSet? Base, TipSet Target, 
 
 /// <summary>What became of a submitted block or head.</summary>
 /// <param name="Accepted">Whether it was taken (queued, or synced and published).</param>
-/// <param name="Reason">Why not, or what happened.</param>
-public sealed record SubmitResult(bool Accepted, string Reason);
+/// <param name="Code">What happened, as a code a host can branch on.</param>
+/// <param name="Reason">What happened, in words for logs and people.</param>
+public sealed record SubmitResult(bool Accepted, SubmitReason Code, string Reason);
+
+/// <summary>What became of a block given to <see cref="ISyncApi.SyncSubmitBlockAsync"/> or a head given to <see cref="ISyncApi.ChainSyncHandleNewTipSetAsync"/>.</summary>
+public enum SubmitReason
+{
+    /// <summary>Accepted: the block is valid here (synced now, or known valid already) and was published.</summary>
+    Published,
+
+    /// <summary>Accepted: the head was queued for sync.</summary>
+    Queued,
+
+    /// <summary>The block message has no header.</summary>
+    NoHeader,
+
+    /// <summary>The host's <see cref="IBlockSubmitFilter"/> vetoed the block.</summary>
+    Vetoed,
+
+    /// <summary>The listed messages do not hash to the block's message root.</summary>
+    MessageRootMismatch,
+
+    /// <summary>Some of the block's messages are not in the block store (a miner's messages are there before it submits).</summary>
+    MessagesMissing,
+
+    /// <summary>The head, or its messages, could not be fetched from any peer.</summary>
+    FetchFailed,
+
+    /// <summary>The dispatcher did not queue it (it is stopping).</summary>
+    NotQueued,
+
+    /// <summary>The sync to the block ended without making it valid here (see the text for the sync's own reason).</summary>
+    SyncFailed,
+
+    /// <summary>No sync to the block ended within <see cref="ChainSyncOptions.SubmitSyncTimeout"/>.</summary>
+    TimedOut,
+}
 
 /// <summary>
 /// A host's veto on blocks it is about to publish (Lotus's slash filter: never sign two blocks at one height, or a

@@ -10,23 +10,30 @@ internal sealed partial class SyncApi
         _lifecycle.ThrowIfNotRunning();
         if (block.Header is not { } header)
         {
-            return new SubmitResult(false, "the block message has no header");
+            return new SubmitResult(false, SubmitReason.NoHeader, "the block message has no header");
         }
 
         if (_filter is not null && await _filter.CheckAsync(header, cancellationToken).ConfigureAwait(false) is { } veto)
         {
-            return new SubmitResult(false, $"refused by the submit filter: {veto}");
+            return new SubmitResult(false, SubmitReason.Vetoed, $"refused by the submit filter: {veto}");
         }
 
         if (MessageRoot.Check(header, block.BlsMessages, block.SecpkMessages) is not { } cids)
         {
-            return new SubmitResult(false, "its messages do not match its message root");
+            return new SubmitResult(false, SubmitReason.MessageRootMismatch, "its messages do not match its message root");
         }
 
         FullTipSet? full = await _loader.LoadAsync(cids, cancellationToken).ConfigureAwait(false);
         if (full is null)
         {
-            return new SubmitResult(false, "some of its messages are not in the block store");
+            return new SubmitResult(false, SubmitReason.MessagesMissing, "some of its messages are not in the block store");
+        }
+
+        // Already valid here (synced from a peer first, or submitted before): nothing to sync, so publish at once.
+        if (await IsValidatedAsync(header, cancellationToken).ConfigureAwait(false))
+        {
+            await _pubSub.PublishAsync(BlockTopic, block.RawData, cancellationToken).ConfigureAwait(false);
+            return new SubmitResult(true, SubmitReason.Published, "already valid here; published");
         }
 
         // Watch for the end of the sync whose head holds this block before queueing it, so the end cannot be missed.
@@ -45,7 +52,7 @@ internal sealed partial class SyncApi
             DispatchOutcome outcome = await _dispatcher.SendAsync(IncomingTipSet.Own(full), cancellationToken).ConfigureAwait(false);
             if (outcome != DispatchOutcome.Queued)
             {
-                return new SubmitResult(false, outcome.ToString());
+                return new SubmitResult(false, SubmitReason.NotQueued, outcome.ToString());
             }
 
             // Bounded: the tracker may refuse the head without a sync (a heavier target covers it), and then no end comes.
@@ -70,7 +77,9 @@ internal sealed partial class SyncApi
             bool known = result?.Kind == SyncOutcomeKind.Completed || await IsValidatedAsync(header, cancellationToken).ConfigureAwait(false);
             if (!known)
             {
-                return new SubmitResult(false, result is null ? $"not synced within {_options.SubmitSyncTimeout}" : $"{result.Kind}: {result.Reason}");
+                return result is null
+                    ? new SubmitResult(false, SubmitReason.TimedOut, $"not synced within {_options.SubmitSyncTimeout}")
+                    : new SubmitResult(false, SubmitReason.SyncFailed, $"{result.Kind} ({result.Code}): {result.Reason}");
             }
         }
         finally
@@ -79,7 +88,7 @@ internal sealed partial class SyncApi
         }
 
         await _pubSub.PublishAsync(BlockTopic, block.RawData, cancellationToken).ConfigureAwait(false);
-        return new SubmitResult(true, "synced and published");
+        return new SubmitResult(true, SubmitReason.Published, "synced and published");
     }
 
     private string BlockTopic => BlockGossip.TopicOf(_options.NetworkName);

@@ -117,20 +117,22 @@ internal sealed partial class SyncApi : ISyncApi
             }
             catch (ExchangeFailedException e)
             {
-                return new SubmitResult(false, $"its messages could not be fetched: {e.Message}");
+                return new SubmitResult(false, SubmitReason.FetchFailed, $"its messages could not be fetched: {e.Message}");
             }
         }
 
         if (full is null || full.Key != head.Head.Key)
         {
-            return new SubmitResult(false, "the exchange did not return that tipset");
+            return new SubmitResult(false, SubmitReason.FetchFailed, "the exchange did not return that tipset");
         }
 
         PeerId? sender = PeerId.TryParse(head.Sender, out PeerId parsedSender) ? parsedSender : null;
         PeerId? origin = PeerId.TryParse(head.Source, out PeerId parsedOrigin) ? parsedOrigin : sender;
         var incoming = new IncomingTipSet(full, TipSetSource.Hello, sender, origin);
         DispatchOutcome outcome = await _dispatcher.SendAsync(incoming, cancellationToken).ConfigureAwait(false);
-        return new SubmitResult(outcome == DispatchOutcome.Queued, outcome.ToString());
+        return outcome == DispatchOutcome.Queued
+            ? new SubmitResult(true, SubmitReason.Queued, "queued")
+            : new SubmitResult(false, SubmitReason.NotQueued, outcome.ToString());
     }
 
     public IAsyncEnumerable<BlockHeader> SyncIncomingBlocks(CancellationToken cancellationToken)

