@@ -82,14 +82,29 @@ internal sealed class HostedNode : IAsyncDisposable
 
     public async Task<TipSet> HeadAsync() => await Store.GetHeadAsync(CancellationToken.None);
 
-    /// <summary>Waits, yielding, until this node's head is <paramref name="head"/>.</summary>
+    /// <summary>Waits until this node's head is <paramref name="head"/>, following the head-change stream (no polling).</summary>
     public async Task WaitForHeadAsync(TipSet head)
     {
         CancellationToken guard = TestGuard.Token(60);
-        while ((await HeadAsync()).Key != head.Key)
+        while (true)
         {
-            guard.ThrowIfCancellationRequested();
-            await Task.Yield();
+            try
+            {
+                // The first batch is the current head, so a head already there ends the wait at once.
+                await foreach (IReadOnlyList<HeadChange> moves in Api.ChainNotify(guard))
+                {
+                    if (moves[^1].TipSet.Key == head.Key)
+                    {
+                        return;
+                    }
+                }
+
+                throw new InvalidOperationException($"the node stopped before its head reached {head}");
+            }
+            catch (SlowSubscriberException)
+            {
+                // A fast catch-up outran this reader's buffer; subscribing again starts from the head as it is now.
+            }
         }
     }
 
