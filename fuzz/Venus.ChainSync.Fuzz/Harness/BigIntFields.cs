@@ -23,6 +23,21 @@ internal static class BigIntFields
         return true;
     }
 
+    /// <summary>The bytes of element <paramref name="index"/> of the top-level array <paramref name="item"/>.</summary>
+    public static ReadOnlySpan<byte> Element(ReadOnlySpan<byte> item, int index)
+    {
+        var reader = new DagCborReader(item);
+        reader.ReadArrayHeader();
+        for (int i = 0; i < index; i++)
+        {
+            reader.SkipValue();
+        }
+
+        int start = reader.Position;
+        reader.SkipValue();
+        return item[start..reader.Position];
+    }
+
     /// <summary>Empty for zero; otherwise a sign byte and a magnitude whose first byte is not zero.</summary>
     public static bool IsShortest(ReadOnlySpan<byte> form) => form.IsEmpty || (form.Length >= 2 && form[1] != 0);
 

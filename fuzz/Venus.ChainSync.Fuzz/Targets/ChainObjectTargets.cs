@@ -8,7 +8,9 @@ namespace Venus.ChainSync.Fuzz.Targets;
 /// The chain objects that arrive as whole blocks (from a blockstore, a CAR, gossip or an exchange response).
 /// Each decoder documents <see cref="DagCborException"/> as its only refusal. Each keeps the exact bytes it read,
 /// so writing a decoded object gives back the input and its CID is the CID of the input; re-encoding its fields
-/// gives back the input too, except where a big integer arrived with leading zeros (accepted, as by Lotus).
+/// gives back the input too. The one exception is Lotus's: a header or message whose big integers arrived longer than
+/// the shortest form (leading zeros, accepted as by Lotus) takes the canonical re-encoding as its bytes and CID, so
+/// there the written bytes must be that re-encoding, shorter than the input, and a fixed point of decoding.
 /// </summary>
 internal static class ChainObjectTargets
 {
@@ -24,13 +26,10 @@ internal static class ChainObjectTargets
             return;
         }
 
-        RoundTrip.Bytes("BlockHeader.WriteTo", input.Span, DagCbor.Encode(header, static (w, h) => h.WriteTo(w)));
-        RoundTrip.That(header.Cid == Cid.ComputeDagCbor(input.Span), "BlockHeader.Cid is not the CID of the bytes it was decoded from");
+        byte[] written = DagCbor.Encode(header, static (w, h) => h.WriteTo(w));
         byte[] fields = Reencode("BlockHeader.EncodeFields", header, static (w, h) => h.EncodeFields(w));
-        if (BigIntFields.AllShortest(input.Span, HeaderFields.ParentWeight, HeaderFields.ParentBaseFee))
-        {
-            RoundTrip.Bytes("BlockHeader.EncodeFields", input.Span, fields);
-        }
+        bool canonical = BigIntFields.AllShortest(input.Span, HeaderFields.ParentWeight, HeaderFields.ParentBaseFee);
+        Identity("BlockHeader", input.Span, canonical, written, fields, header.Cid, static b => BlockHeader.Decode(b).RawData);
 
         // The signing bytes are the header with a null signature: they must be a header too.
         byte[] signing = header.SigningBytes();
@@ -49,13 +48,10 @@ internal static class ChainObjectTargets
             return;
         }
 
-        RoundTrip.Bytes("Message.WriteTo", input.Span, DagCbor.Encode(message, static (w, m) => m.WriteTo(w)));
-        RoundTrip.That(message.Cid == Cid.ComputeDagCbor(input.Span), "Message.Cid is not the CID of the bytes it was decoded from");
+        byte[] written = DagCbor.Encode(message, static (w, m) => m.WriteTo(w));
         byte[] fields = Reencode("Message.EncodeFields", message, static (w, m) => m.EncodeFields(w));
-        if (BigIntFields.AllShortest(input.Span, MessageFields.Value, MessageFields.GasFeeCap, MessageFields.GasPremium))
-        {
-            RoundTrip.Bytes("Message.EncodeFields", input.Span, fields);
-        }
+        bool canonical = BigIntFields.AllShortest(input.Span, MessageFields.Value, MessageFields.GasFeeCap, MessageFields.GasPremium);
+        Identity("Message", input.Span, canonical, written, fields, message.Cid, static b => Primitives.Message.Decode(b).RawData);
     }
 
     public static void SignedMessage(ReadOnlyMemory<byte> input, AllocationMeter meter)
@@ -70,13 +66,17 @@ internal static class ChainObjectTargets
             return;
         }
 
-        RoundTrip.Bytes("SignedMessage.WriteTo", input.Span, DagCbor.Encode(signed, static (w, m) => m.WriteTo(w)));
+        // The inner message decides: canonical, the signed bytes are the input; otherwise they are rebuilt around its
+        // canonical re-encoding, which must be what Create makes of the same message and signature.
+        byte[] written = DagCbor.Encode(signed, static (w, m) => m.WriteTo(w));
+        bool canonical = BigIntFields.AllShortest(
+            BigIntFields.Element(input.Span, 0), MessageFields.Value, MessageFields.GasFeeCap, MessageFields.GasPremium);
+        SignedMessage rebuilt = Redecode("SignedMessage.Create", () => Primitives.SignedMessage.Create(signed.Message, signed.Signature));
         Cid expected = signed.Signature.Type == SignatureType.Bls
             ? Cid.ComputeDagCbor(signed.Message.RawData.Span)
-            : Cid.ComputeDagCbor(input.Span);
-        RoundTrip.That(signed.Cid == expected, "SignedMessage.Cid does not follow Lotus's rule over the bytes it was decoded from");
-        SignedMessage rebuilt = Redecode("SignedMessage.Create", () => Primitives.SignedMessage.Create(signed.Message, signed.Signature));
-        RoundTrip.Bytes("SignedMessage.Create", input.Span, rebuilt.RawData.Span);
+            : Cid.ComputeDagCbor(written);
+        RoundTrip.That(signed.Cid == expected, "SignedMessage.Cid does not follow Lotus's rule over its bytes");
+        Identity("SignedMessage", input.Span, canonical, written, rebuilt.RawData.ToArray(), cid: null, static b => Primitives.SignedMessage.Decode(b).RawData);
     }
 
     public static void Receipt(ReadOnlyMemory<byte> input, AllocationMeter meter)
@@ -170,5 +170,28 @@ internal static class ChainObjectTargets
         public const int Value = 4;
         public const int GasFeeCap = 6;
         public const int GasPremium = 7;
+    }
+
+    /// <summary>
+    /// Lotus's identity rule: canonical input is written back as received and named by its own CID; other input is
+    /// written as <paramref name="canonicalForm"/> (strictly shorter: only redundant leading bytes are dropped), named by
+    /// that form's CID, and decoding that form keeps it unchanged. <paramref name="cid"/> is null where the CID follows
+    /// another rule (a signed message's), checked by the caller.
+    /// </summary>
+    private static void Identity(string what, ReadOnlySpan<byte> input, bool canonical, byte[] written, byte[] canonicalForm, Cid? cid, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> redecode)
+    {
+        if (canonical)
+        {
+            RoundTrip.Bytes($"{what}.WriteTo", input, written);
+            RoundTrip.Bytes($"{what} canonical form", input, canonicalForm);
+        }
+        else
+        {
+            RoundTrip.Bytes($"{what}.WriteTo of a non-canonical input", canonicalForm, written);
+            RoundTrip.That(written.Length < input.Length, $"{what}: the canonical form of a non-canonical input is not shorter than it");
+            RoundTrip.Bytes($"{what} decoded from its canonical form", written, Redecode($"{what} canonical form", () => redecode(written)).Span);
+        }
+
+        RoundTrip.That(cid is null || cid == Cid.ComputeDagCbor(written), $"{what}.Cid is not the CID of the bytes it is written as");
     }
 }
