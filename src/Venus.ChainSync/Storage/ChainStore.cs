@@ -109,7 +109,7 @@ public sealed partial class ChainStore : IChainStore
                 batch.ClearAbove(head.Height);
             }
 
-            await IndexChainAsync(head, batch, cancellationToken).ConfigureAwait(false);
+            await IndexChainAsync(head, previous, batch, cancellationToken).ConfigureAwait(false);
             await _metadata.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _head, head);
         }
@@ -213,7 +213,11 @@ public sealed partial class ChainStore : IChainStore
     /// the index already holds at its height (the fork point, or the previous head), walking parents through the store;
     /// heights the new chain skips (null rounds) lose the old chain's entries.
     /// </summary>
-    private async ValueTask IndexChainAsync(TipSet head, ChainMetadataBatch batch, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The common move extends the previous head: the index holds nothing above the previous head, so once a tipset's
+    /// parent is the previous head the walk ends there without loading (decoding) that parent from the store.
+    /// </remarks>
+    private async ValueTask IndexChainAsync(TipSet head, TipSet previous, ChainMetadataBatch batch, CancellationToken cancellationToken)
     {
         TipSet cursor = head;
         TipSet? above = null;
@@ -233,6 +237,11 @@ public sealed partial class ChainStore : IChainStore
             }
 
             batch.SetHeight(cursor.Height, cursor.Key);
+            if (cursor.Parents == previous.Key)
+            {
+                return;
+            }
+
             above = cursor;
             cursor = await GetTipSetAsync(cursor.Parents, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The new head's chain is not all stored: the parents of {above.Key} at height {above.Height} are missing.");
