@@ -79,7 +79,7 @@ public sealed partial class ChainExchangeClient
         }
         catch (DagCborException ex)
         {
-            return (ResponseValidation.Failed(PeerOutcome.Malformed, ex.Message), OutcomeTag(PeerOutcome.Malformed));
+            return (ResponseValidation.Failed(PeerOutcome.Malformed, ResponseFault.Malformed, ex.Message), OutcomeTag(PeerOutcome.Malformed));
         }
 
         ResponseValidation result = ResponseValidator.Validate(request, response, knownTipSets);
@@ -107,13 +107,13 @@ public sealed partial class ChainExchangeClient
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return (null, ResponseValidation.Failed(PeerOutcome.Timeout, $"no stream within {_options.OpenStreamTimeout}"));
+                return (null, ResponseValidation.Failed(PeerOutcome.Timeout, ResponseFault.Transport, $"no stream within {_options.OpenStreamTimeout}"));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Whatever the host throws for an unreachable peer (IOException by contract) is the peer's outcome,
                 // not the caller's problem.
-                return (null, ResponseValidation.Failed(PeerOutcome.Unreachable, $"cannot open a stream: {ex.Message}"));
+                return (null, ResponseValidation.Failed(PeerOutcome.Unreachable, ResponseFault.Transport, $"cannot open a stream: {ex.Message}"));
             }
         }
 
@@ -130,11 +130,11 @@ public sealed partial class ChainExchangeClient
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    return (null, ResponseValidation.Failed(PeerOutcome.Timeout, $"request not written within {_options.WriteRequestTimeout}"));
+                    return (null, ResponseValidation.Failed(PeerOutcome.Timeout, ResponseFault.Transport, $"request not written within {_options.WriteRequestTimeout}"));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    return (null, ResponseValidation.Failed(PeerOutcome.StreamError, $"writing the request failed: {ex.Message}"));
+                    return (null, ResponseValidation.Failed(PeerOutcome.StreamError, ResponseFault.Transport, $"writing the request failed: {ex.Message}"));
                 }
             }
 
@@ -146,7 +146,7 @@ public sealed partial class ChainExchangeClient
             }
             catch (BoundedReadException ex)
             {
-                return (null, ResponseValidation.Failed(ReadOutcome(ex.Failure), ex.Message));
+                return (null, ResponseValidation.Failed(ReadOutcome(ex.Failure), ResponseFault.Transport, ex.Message));
             }
 
             whole = true;

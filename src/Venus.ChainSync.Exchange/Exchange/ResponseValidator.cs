@@ -69,12 +69,12 @@ internal static class ResponseValidator
         int count = response.Chain.Length;
         if (count == 0)
         {
-            return Invalid($"status {response.Status} with no tipsets");
+            return Invalid(ResponseFault.NoTipSets, $"status {response.Status} with no tipsets");
         }
 
         if ((ulong)count > request.Length)
         {
-            return Invalid($"{count} tipsets, more than the {request.Length} asked");
+            return Invalid(ResponseFault.TooManyTipSets, $"{count} tipsets, more than the {request.Length} asked");
         }
 
         // Cheap facts first, over the whole response: widths, the head, links and heights in the order sent, include
@@ -108,7 +108,7 @@ internal static class ResponseValidator
 
         if ((ulong)count < request.Length && response.Status == ExchangeStatus.Ok && tipsets[^1].Height != 0)
         {
-            return Invalid($"status Ok with {count} of {request.Length} tipsets, and the last (height {tipsets[^1].Height}) is not genesis");
+            return Invalid(ResponseFault.ShortWithoutGenesis, $"status Ok with {count} of {request.Length} tipsets, and the last (height {tipsets[^1].Height}) is not genesis");
         }
 
         FullTipSet[]? full = null;
@@ -161,11 +161,11 @@ internal static class ResponseValidator
     private static ResponseValidation? StatusFailure(ExchangeResponse response) => response.Status switch
     {
         ExchangeStatus.Ok or ExchangeStatus.Partial => null,
-        ExchangeStatus.NotFound => ResponseValidation.Failed(PeerOutcome.NotFound, $"not found: {Quote(response.ErrorMessage)}"),
-        ExchangeStatus.GoAway => ResponseValidation.Failed(PeerOutcome.GoAway, $"go away: {Quote(response.ErrorMessage)}"),
-        ExchangeStatus.InternalError => ResponseValidation.Failed(PeerOutcome.ErrorStatus, $"internal error: {Quote(response.ErrorMessage)}"),
-        ExchangeStatus.BadRequest => ResponseValidation.Failed(PeerOutcome.ErrorStatus, $"bad request: {Quote(response.ErrorMessage)}"),
-        _ => ResponseValidation.Failed(PeerOutcome.ErrorStatus, $"unknown status {(ulong)response.Status}: {Quote(response.ErrorMessage)}"),
+        ExchangeStatus.NotFound => ResponseValidation.Failed(PeerOutcome.NotFound, ResponseFault.ErrorStatus, $"not found: {Quote(response.ErrorMessage)}"),
+        ExchangeStatus.GoAway => ResponseValidation.Failed(PeerOutcome.GoAway, ResponseFault.ErrorStatus, $"go away: {Quote(response.ErrorMessage)}"),
+        ExchangeStatus.InternalError => ResponseValidation.Failed(PeerOutcome.ErrorStatus, ResponseFault.ErrorStatus, $"internal error: {Quote(response.ErrorMessage)}"),
+        ExchangeStatus.BadRequest => ResponseValidation.Failed(PeerOutcome.ErrorStatus, ResponseFault.ErrorStatus, $"bad request: {Quote(response.ErrorMessage)}"),
+        _ => ResponseValidation.Failed(PeerOutcome.ErrorStatus, ResponseFault.ErrorStatus, $"unknown status {(ulong)response.Status}: {Quote(response.ErrorMessage)}"),
     };
 
     /// <summary>
@@ -180,18 +180,18 @@ internal static class ResponseValidator
             int width = chain[i].Blocks.Length;
             if (width == 0)
             {
-                return Invalid($"tipset {i} has no blocks");
+                return Invalid(ResponseFault.EmptyTipSet, $"tipset {i} has no blocks");
             }
 
             if (width > TipSet.MaxBlocks)
             {
-                return Invalid($"tipset {i} has {width} blocks, more than the {TipSet.MaxBlocks} a tipset may hold");
+                return Invalid(ResponseFault.TooWide, $"tipset {i} has {width} blocks, more than the {TipSet.MaxBlocks} a tipset may hold");
             }
         }
 
         if (!SameCids(request.Head.Cids, chain[0].Blocks))
         {
-            return Invalid("the first tipset is not the requested head");
+            return Invalid(ResponseFault.WrongHead, "the first tipset is not the requested head");
         }
 
         for (int i = 0; i < chain.Length; i++)
@@ -199,12 +199,12 @@ internal static class ResponseValidator
             BlockHeader first = chain[i].Blocks[0];
             if (first.Height < 0)
             {
-                return Invalid($"tipset {i} has negative height {first.Height}");
+                return Invalid(ResponseFault.NegativeHeight, $"tipset {i} has negative height {first.Height}");
             }
 
             if (first.Height > 0 && first.Parents.IsEmpty)
             {
-                return Invalid($"tipset {i} at height {first.Height} has no parents");
+                return Invalid(ResponseFault.NoParents, $"tipset {i} at height {first.Height} has no parents");
             }
 
             if (i + 1 < chain.Length)
@@ -212,7 +212,7 @@ internal static class ResponseValidator
                 BlockHeader parent = chain[i + 1].Blocks[0];
                 if (!SameCids(first.Parents.Cids, chain[i + 1].Blocks) || first.Height <= parent.Height)
                 {
-                    return Invalid($"tipset {i} (height {first.Height}) is not a child of tipset {i + 1} (height {parent.Height})");
+                    return Invalid(ResponseFault.BrokenLink, $"tipset {i} (height {first.Height}) is not a child of tipset {i + 1} (height {parent.Height})");
                 }
             }
         }
@@ -230,13 +230,13 @@ internal static class ResponseValidator
         {
             if (chain[i].Messages is not { } compacted)
             {
-                return Invalid($"tipset {i} has no messages");
+                return Invalid(ResponseFault.NoMessages, $"tipset {i} has no messages");
             }
 
             int width = knownTipSets is null ? chain[i].Blocks.Length : knownTipSets[i].Blocks.Length;
             if (compacted.BlsIncludes.Length != width || compacted.SecpkIncludes.Length != width)
             {
-                return Invalid($"tipset {i} has {width} blocks but {compacted.BlsIncludes.Length} BLS and {compacted.SecpkIncludes.Length} secp include lists");
+                return Invalid(ResponseFault.IncludeShape, $"tipset {i} has {width} blocks but {compacted.BlsIncludes.Length} BLS and {compacted.SecpkIncludes.Length} secp include lists");
             }
 
             for (int b = 0; b < width; b++)
@@ -245,17 +245,17 @@ internal static class ResponseValidator
                 ImmutableArray<ulong> secpkIncludes = compacted.SecpkIncludes[b];
                 if (blsIncludes.Length + secpkIncludes.Length > ExchangeProtocol.BlockMessageLimit)
                 {
-                    return Invalid($"block {b} of tipset {i} includes {blsIncludes.Length + secpkIncludes.Length} messages, more than {ExchangeProtocol.BlockMessageLimit}");
+                    return Invalid(ResponseFault.TooManyIncludes, $"block {b} of tipset {i} includes {blsIncludes.Length + secpkIncludes.Length} messages, more than {ExchangeProtocol.BlockMessageLimit}");
                 }
 
                 if (FirstOutOfRange(blsIncludes, compacted.Bls.Length) is { } badBls)
                 {
-                    return Invalid($"block {b} of tipset {i}: BLS include {badBls} is out of range ({compacted.Bls.Length} messages)");
+                    return Invalid(ResponseFault.IncludeOutOfRange, $"block {b} of tipset {i}: BLS include {badBls} is out of range ({compacted.Bls.Length} messages)");
                 }
 
                 if (FirstOutOfRange(secpkIncludes, compacted.Secpk.Length) is { } badSecpk)
                 {
-                    return Invalid($"block {b} of tipset {i}: secp include {badSecpk} is out of range ({compacted.Secpk.Length} messages)");
+                    return Invalid(ResponseFault.IncludeOutOfRange, $"block {b} of tipset {i}: secp include {badSecpk} is out of range ({compacted.Secpk.Length} messages)");
                 }
             }
         }
@@ -276,14 +276,14 @@ internal static class ResponseValidator
             }
             catch (ArgumentException ex)
             {
-                return Invalid($"tipset {i} is not a valid tipset: {ex.Message}");
+                return Invalid(ResponseFault.NotATipSet, $"tipset {i} is not a valid tipset: {ex.Message}");
             }
 
             for (int b = 0; b < blocks.Length; b++)
             {
                 if (tipset.Blocks[b].Cid != blocks[b].Cid)
                 {
-                    return Invalid($"blocks of tipset {i} are not in canonical order");
+                    return Invalid(ResponseFault.NotCanonicalOrder, $"blocks of tipset {i} are not in canonical order");
                 }
             }
 
@@ -341,7 +341,7 @@ internal static class ResponseValidator
 
         if (!FullTipSet.TryCreate(tipset, fullBlocks, out FullTipSet? full, out int mismatched))
         {
-            return Invalid($"messages of block {mismatched} of tipset {index} do not hash to its message root");
+            return Invalid(ResponseFault.MessageRootMismatch, $"messages of block {mismatched} of tipset {index} do not hash to its message root");
         }
 
         fullTipSet = full;
@@ -371,7 +371,7 @@ internal static class ResponseValidator
         return slice;
     }
 
-    private static ResponseValidation Invalid(string reason) => ResponseValidation.Failed(PeerOutcome.Invalid, reason);
+    private static ResponseValidation Invalid(ResponseFault fault, string reason) => ResponseValidation.Failed(PeerOutcome.Invalid, fault, reason);
 
     /// <summary>A server's error message made safe to log: shortened, control characters replaced.</summary>
     private static string Quote(string message)

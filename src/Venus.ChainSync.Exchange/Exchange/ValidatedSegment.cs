@@ -49,10 +49,11 @@ internal sealed class ValidatedSegment
 /// </summary>
 internal sealed class ResponseValidation
 {
-    private ResponseValidation(ValidatedSegment? segment, PeerOutcome outcome, string reason)
+    private ResponseValidation(ValidatedSegment? segment, PeerOutcome outcome, ResponseFault fault, string reason)
     {
         Segment = segment;
         Outcome = outcome;
+        Fault = fault;
         Reason = reason;
     }
 
@@ -61,6 +62,9 @@ internal sealed class ResponseValidation
 
     /// <summary><see cref="PeerOutcome.Success"/> when valid, otherwise what went wrong.</summary>
     public PeerOutcome Outcome { get; }
+
+    /// <summary>Which check refused the response (<see cref="ResponseFault.None"/> when valid).</summary>
+    public ResponseFault Fault { get; }
 
     /// <summary>Why the response was refused (empty when valid); may quote a shortened server error message.</summary>
     public string Reason { get; }
@@ -73,21 +77,85 @@ internal sealed class ResponseValidation
     public static ResponseValidation Valid(ValidatedSegment segment)
     {
         ArgumentNullException.ThrowIfNull(segment);
-        return new ResponseValidation(segment, PeerOutcome.Success, "");
+        return new ResponseValidation(segment, PeerOutcome.Success, ResponseFault.None, "");
     }
 
     /// <summary>A refused response.</summary>
-    /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="PeerOutcome.Success"/>.</exception>
-    public static ResponseValidation Failed(PeerOutcome outcome, string reason)
+    /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="PeerOutcome.Success"/>, or <paramref name="fault"/> is <see cref="ResponseFault.None"/>.</exception>
+    public static ResponseValidation Failed(PeerOutcome outcome, ResponseFault fault, string reason)
     {
-        if (outcome == PeerOutcome.Success)
+        if (outcome == PeerOutcome.Success || fault == ResponseFault.None)
         {
-            throw new ArgumentException("A failure needs a failing outcome.", nameof(outcome));
+            throw new ArgumentException("A failure needs a failing outcome and a fault.", nameof(outcome));
         }
 
-        return new ResponseValidation(null, outcome, reason ?? "");
+        return new ResponseValidation(null, outcome, fault, reason ?? "");
     }
 
     /// <inheritdoc/>
-    public override string ToString() => IsValid ? $"valid ({Segment.Count} tipsets, {Segment.Status})" : $"{Outcome}: {Reason}";
+    public override string ToString() => IsValid ? $"valid ({Segment.Count} tipsets, {Segment.Status})" : $"{Outcome} ({Fault}): {Reason}";
+}
+
+/// <summary>What refused a response: the client's transport and decoding first, then the validator's checks in the order they run.</summary>
+internal enum ResponseFault
+{
+    /// <summary>Not refused.</summary>
+    None,
+
+    /// <summary>No response: the stream could not be opened, written or read in time (the client's, before validation).</summary>
+    Transport,
+
+    /// <summary>The response does not decode (the client's, before validation).</summary>
+    Malformed,
+
+    /// <summary>The status is an error (not found, go away, internal error, bad request, unknown).</summary>
+    ErrorStatus,
+
+    /// <summary>A success status with no tipsets.</summary>
+    NoTipSets,
+
+    /// <summary>More tipsets than asked for.</summary>
+    TooManyTipSets,
+
+    /// <summary>Ok with fewer tipsets than asked for, not ending at genesis.</summary>
+    ShortWithoutGenesis,
+
+    /// <summary>A tipset without blocks.</summary>
+    EmptyTipSet,
+
+    /// <summary>A tipset wider than <see cref="Primitives.TipSet.MaxBlocks"/>.</summary>
+    TooWide,
+
+    /// <summary>The first tipset is not the requested head.</summary>
+    WrongHead,
+
+    /// <summary>A negative height.</summary>
+    NegativeHeight,
+
+    /// <summary>A tipset above genesis without parents.</summary>
+    NoParents,
+
+    /// <summary>A tipset that is not the child of the next one as sent.</summary>
+    BrokenLink,
+
+    /// <summary>Messages asked for and not sent.</summary>
+    NoMessages,
+
+    /// <summary>Include lists that do not match the tipset's width.</summary>
+    IncludeShape,
+
+    /// <summary>A block including more messages than a block may.</summary>
+    TooManyIncludes,
+
+    /// <summary>An include index past the message list.</summary>
+    IncludeOutOfRange,
+
+    /// <summary>Blocks that do not form a tipset.</summary>
+    NotATipSet,
+
+    /// <summary>Blocks not in the canonical (ticket) order.</summary>
+    NotCanonicalOrder,
+
+    /// <summary>A block's messages do not hash to its message root.</summary>
+    MessageRootMismatch,
 }

@@ -291,7 +291,7 @@ public class ResponseValidatorTests
         ResponseValidation result = ResponseValidator.Validate(request, Response(ExchangeStatus.Ok, new TipSetBundle([.. wide], null)));
 
         AssertRefused(result, PeerOutcome.Invalid);
-        Assert.Contains($"more than the {TipSet.MaxBlocks}", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(ResponseFault.TooWide, result.Fault);
     }
 
     [Fact]
@@ -304,7 +304,7 @@ public class ResponseValidatorTests
         ResponseValidation result = ResponseValidator.Validate(Request(HeadIndex, 3, Headers), Response(ExchangeStatus.Ok, bundles[0], unbuildable, bundles[2]));
 
         AssertRefused(result, PeerOutcome.Invalid);
-        Assert.Contains("requested head", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(ResponseFault.WrongHead, result.Fault);
     }
 
     [Fact]
@@ -317,7 +317,7 @@ public class ResponseValidatorTests
         ResponseValidation result = ResponseValidator.Validate(Request(HeadIndex, 3, Headers), Response(ExchangeStatus.Ok, bundles[0], bundles[2], repeating));
 
         AssertRefused(result, PeerOutcome.Invalid);
-        Assert.Contains("is not a child of", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(ResponseFault.BrokenLink, result.Fault);
     }
 
     [Fact]
