@@ -6,7 +6,8 @@ namespace Venus.ChainSync.Architecture.Tests;
 /// The packed assemblies form layers, and an assembly references only the layers below it:
 /// Primitives, then Exchange, then the engine (Venus.ChainSync), then Hosting, then Testing on top.
 /// Testing sits above Hosting because its cluster composes nodes with AddChainSync(), the path hosts use; nothing
-/// ships references Testing, so the fakes never become a dependency of a node.
+/// ships references Testing, so the fakes never become a dependency of a node. Libp2p (the host behind the network
+/// ports) sees only Exchange's ports and Primitives, so a host may bring its own libp2p instead.
 /// </summary>
 /// <remarks>
 /// This reads the compiled references (<see cref="Assembly.GetReferencedAssemblies"/>), so a project
@@ -19,6 +20,7 @@ public sealed class LayeringTests
     private const string Engine = "Venus.ChainSync";
     private const string Hosting = "Venus.ChainSync.Hosting";
     private const string Testing = "Venus.ChainSync.Testing";
+    private const string Libp2p = "Venus.ChainSync.Libp2p";
 
     /// <summary>Each packed assembly and the assemblies of ours it may reference.</summary>
     private static readonly Dictionary<string, string[]> AllowedReferences = new(StringComparer.Ordinal)
@@ -28,6 +30,7 @@ public sealed class LayeringTests
         [Engine] = [Exchange, Primitives],
         [Hosting] = [Engine, Exchange, Primitives],
         [Testing] = [Hosting, Engine, Exchange, Primitives],
+        [Libp2p] = [Exchange, Primitives],
     };
 
     public static TheoryData<string> PackedAssemblies() => new(AllowedReferences.Keys);
