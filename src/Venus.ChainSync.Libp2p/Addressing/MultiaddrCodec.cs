@@ -26,9 +26,6 @@ internal static class MultiaddrCodec
     private static readonly SearchValues<char> DnsCharacters =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
-    private static readonly SearchValues<char> Base58Characters =
-        SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
-
     public static bool TryProtocolOf(string name, out MultiaddrProtocol protocol)
     {
         (bool known, protocol) = name switch
@@ -235,17 +232,8 @@ internal static class MultiaddrCodec
 
         if (text.StartsWith("Qm", StringComparison.Ordinal) || text.StartsWith('1'))
         {
-            if (!text.AsSpan().ContainsAnyExcept(Base58Characters))
-            {
-                try
-                {
-                    multihash = Base58.Bitcoin.Decode(text);
-                }
-                catch (ArgumentException)
-                {
-                    multihash = null;
-                }
-            }
+            // PeerId's parser refuses anything outside the base58 alphabet before decoding.
+            multihash = Network.PeerId.TryParse(text, out Network.PeerId peer) ? peer.Bytes.ToArray() : null;
         }
         else if (Cid.TryParse(text, out Cid cid) && cid.Version == 1 && cid.Codec == Libp2pKeyCodec)
         {
