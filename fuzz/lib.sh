@@ -10,9 +10,9 @@ FUZZ_DLL="$FUZZ_BIN/Venus.ChainSync.Fuzz.dll"
 FUZZ_OUT="$FUZZ_DIR/out"
 FUZZ_GENERATED="$FUZZ_DIR/corpus-generated"
 # The library assemblies afl-fuzz gets coverage from. Not the fuzz project itself, not BCL or third-party code.
-FUZZ_INSTRUMENTED=(Venus.ChainSync.Primitives Venus.ChainSync.Exchange)
+FUZZ_INSTRUMENTED=(Venus.ChainSync.Primitives Venus.ChainSync.Exchange Venus.ChainSync.Libp2p)
 # Targets fed text rather than CBOR, so they get the text dictionary.
-FUZZ_TEXT_TARGETS=" address-text cid-text peer-id "
+FUZZ_TEXT_TARGETS=" address-text cid-text peer-id multiaddr-text "
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

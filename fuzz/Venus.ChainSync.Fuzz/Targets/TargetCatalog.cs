@@ -35,6 +35,8 @@ internal static class TargetCatalog
         new("cid-text", "Cid.TryParse / Parse, ToString round trip", new(16, 8192), CidTargets.Parse),
         new("cid-bytes", "Cid.TryFromBytes / FromBytes, text round trip", new(16, 8192), CidTargets.FromBytes),
         new("peer-id", "PeerId.TryParse / Parse, ToString round trip", new(16, 8192), PeerIdTargets.Parse),
+        new("multiaddr-text", "Multiaddr.TryParse / Parse, both forms round trip", new(16, 8192), MultiaddrTargets.Parse),
+        new("multiaddr-bytes", "Multiaddr.TryFromBytes / FromBytes, bytes kept, text round trip", new(16, 8192), MultiaddrTargets.FromBytes),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
