@@ -62,7 +62,14 @@ internal static class ExchangeTargets
         // Deriving the request is the harness's work, so it is not counted; validating is the library's.
         (ExchangeRequest request, IReadOnlyList<TipSet>? known) = RequestFor(response, control);
         ResponseValidation validation = meter.Call(() => ResponseValidator.Validate(request, response, known));
-        RoundTrip.Bytes("ExchangeResponse.Encode", body.Span, response.Encode());
+        // Headers and messages whose big integers came longer than the shortest take their canonical form (Lotus's
+        // identity), so the encoding equals the body except that it may shrink; what it shrinks to is a fixed point.
+        byte[] encoded = response.Encode();
+        if (!encoded.AsSpan().SequenceEqual(body.Span))
+        {
+            RoundTrip.That(encoded.Length < body.Length, "ExchangeResponse.Encode differs from the body without shrinking it");
+            RoundTrip.Bytes("ExchangeResponse.Encode of its own encoding", encoded, ExchangeResponse.Decode(encoded, maxTipSets).Encode());
+        }
         if (validation.IsValid)
         {
             CheckSegment(response, validation.Segment);
