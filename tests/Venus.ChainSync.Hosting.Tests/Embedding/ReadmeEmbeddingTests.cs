@@ -42,9 +42,12 @@ public sealed class ReadmeEmbeddingTests
         (HealthReport report, IReadOnlyList<SyncStateEntry> syncs) = await ReadmeEmbeddingExample.RunAsync(
             ["--Logging:LogLevel:Default", "Warning"], network, bootstrap.Host, network.CreateHost("app"), store, guard);
 
+        // Healthy means within SyncedWithinEpochs (5) of the clock, which the chain's tip is at: the example may stop
+        // a few tipsets short of the tip, on the bootstrap peer's chain.
         Assert.Equal(HealthStatus.Healthy, report.Status);
-        Assert.Equal(history[^1].Height, report.Entries["chainsync"].Data[ChainSyncHealthData.HeadHeight]);
-        Assert.Equal(history[^1].Key, (await store.GetHeadAsync(guard)).Key);
+        long height = (long)report.Entries["chainsync"].Data[ChainSyncHealthData.HeadHeight];
+        Assert.InRange(height, history[^1].Height - 5, history[^1].Height);
+        Assert.Contains((await store.GetHeadAsync(guard)).Key, history.Select(t => t.Key));
         // The head moves to a tipset before its own execution, so the run towards the tip may still be finishing.
         Assert.Contains(syncs, s => s.Target.Key == history[^1].Key);
     }
