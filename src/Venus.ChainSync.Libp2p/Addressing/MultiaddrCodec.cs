@@ -123,7 +123,8 @@ internal static class MultiaddrCodec
             MultiaddrProtocol.Ip6 => ReadIp6(text),
             MultiaddrProtocol.Tcp => ReadPort(text),
             MultiaddrProtocol.P2p => ReadPeerId(text),
-            _ => text.Length is > 0 and <= MaxDnsNameLength && !text.AsSpan().ContainsAnyExcept(DnsCharacters) ? Encoding.ASCII.GetBytes(text) : null,
+            // A DNS name is checked once, as bytes, by IsValid when the parsed address is read back (non-ASCII becomes '?').
+            _ => text.Length is > 0 and <= MaxDnsNameLength ? Encoding.ASCII.GetBytes(text) : null,
         };
         error = value is null ? $"'{(text.Length <= 80 ? text : text[..80] + "…")}' is not a valid /{NameOf(protocol)} value" : null;
         return value is not null;
