@@ -28,6 +28,17 @@ public sealed partial class InMemoryHost : IStreamHost, IPubSub
     /// <inheritdoc/>
     public IReadOnlyCollection<PeerId> ConnectedPeers => [.. _connections.Keys];
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// In memory, identify is instant and always current, and every host on the network counts as identified (as if
+    /// the peer store remembered it): the protocols are those the peer has handlers for now, as if it pushed every
+    /// change. Empty for a peer not on the network.
+    /// </remarks>
+    public IReadOnlyCollection<string> GetPeerProtocols(PeerId peer) => _network.Find(peer)?.Protocols ?? [];
+
+    /// <summary>The protocols this host has handlers for now, as its identify would list them.</summary>
+    internal IReadOnlyCollection<string> Protocols => [.. _handlers.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>Whether this host was made by <see cref="InMemoryNetwork.CreateScriptedPeer"/> (its streams are relayed).</summary>
     internal bool IsScripted { get; }
 
@@ -96,6 +107,11 @@ public sealed partial class InMemoryHost : IStreamHost, IPubSub
         }
 
         Raise(new ConnectionEvent(peer, ConnectionChange.Connected, outbound));
+
+        // Identify follows at once, as a real host raises it when the peer's identify answer is in: it lists the
+        // protocols the peer has handlers for at this moment (hello greets only peers listing hello, as Lotus does).
+        IReadOnlyCollection<string> protocols = _network.Find(peer)?.Protocols ?? [];
+        Raise(new ConnectionEvent(peer, ConnectionChange.Identified, outbound) { Protocols = protocols });
         return true;
     }
 

@@ -11,7 +11,9 @@ namespace Venus.ChainSync.Exchange;
 /// </summary>
 /// <remarks>
 /// <para>Per request it tries peers one at a time, best first as ranked by <see cref="Tracker"/>, and moves on to
-/// the next peer on any failure, charging the failed peer its <see cref="PeerOutcome"/>. A response is bounded in
+/// the next peer on any failure, charging the failed peer its <see cref="PeerOutcome"/>. A peer whose identify
+/// (<see cref="IStreamHost.GetPeerProtocols"/>) does not list the exchange protocol is skipped uncharged, as Lotus
+/// skips it. A response is bounded in
 /// size, time to first byte, read speed and total time (<see cref="ExchangeClientOptions"/>).</para>
 /// <para>Counts above <see cref="ExchangeProtocol.MaxRequestLength"/> are split into several requests, and a
 /// <see cref="ExchangeStatus.Partial"/> answer is followed by another request from where it stopped, so a call
@@ -219,6 +221,15 @@ public sealed partial class ChainExchangeClient : IChainExchange
         foreach (PeerId peer in peers)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (!_host.GetPeerProtocols(peer).Contains(ExchangeProtocol.Id))
+            {
+                // Lotus's client skips a peer whose identify does not list the exchange (not identified yet, or a
+                // peer that only greets): it is not asked and not charged.
+                ClientLog.PeerDoesNotSpeakExchange(_logger, peer, ExchangeProtocol.Id);
+                failures.Add(new(peer, $"its identify does not list {ExchangeProtocol.Id}"));
+                continue;
+            }
+
             ResponseValidation result = await AttemptAsync(peer, request, encoded, knownTipSets, cancellationToken).ConfigureAwait(false);
             if (result.IsValid)
             {

@@ -33,4 +33,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "{Peer} sent a tipset at height {ChildHeight} whose parent {Parent} is at height {ParentHeight}")]
     public static partial void SegmentsDoNotLink(ILogger logger, PeerId peer, long childHeight, TipSetKey parent, long parentHeight);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Skipping {Peer}: its identify does not list {Protocol}")]
+    public static partial void PeerDoesNotSpeakExchange(ILogger logger, PeerId peer, string protocol);
 }

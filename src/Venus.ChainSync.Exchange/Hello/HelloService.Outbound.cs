@@ -18,7 +18,9 @@ public sealed partial class HelloService
                     // on disconnect), so requests are not aimed at peers that cannot answer.
                     _exchange.RemovePeer(change.Peer);
                 }
-                else if (TryEnter(out CancellationToken token))
+                else if (change.Change == ConnectionChange.Identified
+                    && change.Protocols.Contains(HelloMessage.ProtocolId)
+                    && TryEnter(out CancellationToken token))
                 {
                     // Not fire-and-forget: the greeting is counted in _active and StopAsync waits for it. Task.Run
                     // keeps a greeting's synchronous part off this loop.

@@ -19,8 +19,9 @@ namespace Venus.ChainSync.Hello;
 /// starts the one loop over <see cref="IStreamHost.ConnectionEvents"/>. <see cref="StopAsync"/> removes the handler,
 /// cancels the loop, every greeting and every fetch, and returns once all of them have ended; it then completes
 /// <see cref="Heads"/>. The service starts once and cannot be restarted. Start and stop must not race each other.</para>
-/// <para><b>Outbound.</b> On each <see cref="ConnectionChange.Connected"/> event (either direction, as Lotus and
-/// Venus do) the service opens a hello stream, writes our <see cref="HelloMessage"/>, half-closes, and reads the
+/// <para><b>Outbound.</b> On each <see cref="ConnectionChange.Identified"/> event (either direction) whose protocols
+/// list <c>/fil/hello/1.0.0</c> — Lotus's <c>RunHello</c> greets on identify completion and only such peers — the
+/// service opens a hello stream, writes our <see cref="HelloMessage"/>, half-closes, and reads the
 /// peer's <see cref="LatencyMessage"/> to log the round trip and clock offset. Peers already connected before
 /// start are not greeted. Any failure ends that greeting quietly (Debug): a peer that does not speak hello keeps
 /// its connection.</para>

@@ -209,7 +209,7 @@ public class ChainExchangeClientTests
     }
 
     [Fact]
-    public async Task An_unreachable_peer_is_skipped_and_ranked_last()
+    public async Task A_peer_nobody_identified_is_skipped_uncharged_as_lotus_skips_it()
     {
         await using var h = new ClientHarness();
         var ghost = PeerId.ForName("peer-0");
@@ -218,8 +218,36 @@ public class ChainExchangeClientTests
 
         Assert.Equal(3, (await h.Client.GetBlocksAsync(Chain.Head.Key, 3, h.Guard)).Count);
 
-        Assert.Equal([PeerOutcome.Unreachable], h.Failures(ghost));
-        Assert.Equal([good.Id, ghost], h.Client.Tracker.Ranked());
+        Assert.Empty(h.Failures(ghost));
+        Assert.Single(good.Requests);
+    }
+
+    [Fact]
+    public async Task A_peer_whose_identify_does_not_list_the_exchange_is_not_asked()
+    {
+        await using var h = new ClientHarness();
+        InMemoryHost greeterOnly = h.Network.CreateHost("greeter-only");
+        greeterOnly.SetStreamHandler(Venus.ChainSync.Hello.HelloMessage.ProtocolId, (_, _) => Task.CompletedTask);
+        h.Client.AddPeer(greeterOnly.LocalPeer);
+
+        ExchangeFailedException failed = await Assert.ThrowsAsync<ExchangeFailedException>(() => h.Client.GetBlocksAsync(Chain.Head.Key, 3, h.Guard));
+
+        Assert.Equal(greeterOnly.LocalPeer, Assert.Single(failed.PeerFailures).Key);
+        Assert.Empty(h.Failures(greeterOnly.LocalPeer));
+    }
+
+    [Fact]
+    public async Task An_unreachable_peer_is_skipped_and_ranked_last()
+    {
+        await using var h = new ClientHarness();
+        ScriptedPeer unreachable = h.AddPeer("peer-0", ScriptedPeer.Honest(Chain));
+        ScriptedPeer good = h.AddPeer("peer-1", ScriptedPeer.Honest(Chain));
+        h.Network.Partition([unreachable.Host], [h.Local, good.Host]);
+
+        Assert.Equal(3, (await h.Client.GetBlocksAsync(Chain.Head.Key, 3, h.Guard)).Count);
+
+        Assert.Equal([PeerOutcome.Unreachable], h.Failures(unreachable.Id));
+        Assert.Equal([good.Id, unreachable.Id], h.Client.Tracker.Ranked());
     }
 
     [Fact]

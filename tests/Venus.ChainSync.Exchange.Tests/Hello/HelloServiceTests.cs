@@ -400,15 +400,21 @@ public class HelloServiceTests
     }
 
     [Fact]
-    public async Task Peer_without_hello_is_left_connected()
+    public async Task Peer_whose_identify_lacks_hello_is_not_greeted_and_stays_connected()
     {
         await using var harness = new HelloHarness();
         InMemoryHost mute = harness.Network.CreateHost("mute");
+        InMemoryHost greeter = harness.Network.CreateHost("greeter");
+        greeter.SetStreamHandler(HelloMessage.ProtocolId, (_, _) => Task.CompletedTask);
         await harness.StartAsync();
 
+        // Events are handled in order, so once the second peer's greeting is attempted the first one's event is done.
         harness.Network.Connect(harness.Us, mute);
-        await harness.WaitForLogAsync(3211);
+        harness.Network.Connect(harness.Us, greeter);
+        FakeLogRecord attempt = await harness.WaitForLogAsync(3211);
 
+        Assert.Contains(greeter.LocalPeer.ToString(), attempt.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Message.Contains(mute.LocalPeer.ToString(), StringComparison.Ordinal));
         Assert.Contains(mute.LocalPeer, harness.Us.ConnectedPeers);
         Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
