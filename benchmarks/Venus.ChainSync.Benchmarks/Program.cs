@@ -16,7 +16,7 @@ namespace Venus.ChainSync.Benchmarks;
 /// swaps it for BenchmarkDotNet's ShortRun (3 warm-up and 3 measured iterations), to check that everything runs.
 /// A <c>--job</c> given on the command line (for example <c>--job short</c>) replaces both.
 /// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet, and
-/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>.
+/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>, <c>libp2p</c> the <see cref="Libp2pConsole"/>.
 /// </remarks>
 public static class Program
 {
@@ -27,6 +27,11 @@ public static class Program
         if (args.Length > 0 && string.Equals(args[0], "catchup", StringComparison.Ordinal))
         {
             return await CatchUpConsole.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && string.Equals(args[0], "libp2p", StringComparison.Ordinal))
+        {
+            return await Libp2pConsole.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && string.Equals(args[0], "gossip-flood", StringComparison.Ordinal))
