@@ -220,7 +220,7 @@ internal sealed class ConnectionTrimmer
             .. candidates
                 .OrderBy(c => c.Score)
                 .ThenBy(c => c.HasInbound ? 0 : 1)
-                .ThenBy(c => c.Peer.Bytes.ToArray(), ByteOrder.Instance)
+                .ThenBy(c => c.Peer, PeerOrder.Instance)
                 .Take(candidates.Count - LowWater)
                 .Select(c => c.Peer),
         ];
@@ -232,11 +232,11 @@ internal sealed class ConnectionTrimmer
     /// <summary>A peer that may be closed, with what orders it.</summary>
     private readonly record struct Candidate(PeerId Peer, bool HasInbound, double Score);
 
-    /// <summary>Orders byte strings lexicographically, for a stable tie-break.</summary>
-    private sealed class ByteOrder : IComparer<byte[]>
+    /// <summary>Orders peers by their id bytes, lexicographically, for a stable tie-break.</summary>
+    private sealed class PeerOrder : IComparer<PeerId>
     {
-        public static readonly ByteOrder Instance = new();
+        public static readonly PeerOrder Instance = new();
 
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+        public int Compare(PeerId x, PeerId y) => x.Bytes.SequenceCompareTo(y.Bytes);
     }
 }

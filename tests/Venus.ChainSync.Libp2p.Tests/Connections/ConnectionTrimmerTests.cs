@@ -180,7 +180,7 @@ public sealed class ConnectionTrimmerTests
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
         {
-            for (int i = 0; i < 300; i++)
+            for (int i = 0; i < 100; i++)
             {
                 long id = trimmer.Add(Peer((i * 4) + t), Start, isInbound: i % 2 == 0);
                 if (i % 3 == 0)
@@ -195,6 +195,6 @@ public sealed class ConnectionTrimmerTests
             }
         }))).WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(4 * Enumerable.Range(0, 300).Count(i => i % 3 != 0), trimmer.ConnectedPeers);
+        Assert.Equal(4 * Enumerable.Range(0, 100).Count(i => i % 3 != 0), trimmer.ConnectedPeers);
     }
 }
