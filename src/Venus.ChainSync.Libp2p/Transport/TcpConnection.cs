@@ -18,6 +18,9 @@ namespace Venus.ChainSync.Libp2p.Transport;
 /// <see cref="IDuplexPipe.Input"/>; <see cref="DisposeAsync"/> completes <see cref="IDuplexPipe.Output"/> itself, so
 /// the writer must have stopped first. After <see cref="Abort"/> or disposal, pending and later reads and writes fail
 /// with <see cref="IOException"/> (or <see cref="ObjectDisposedException"/> for one begun after the socket closed).</para>
+/// <para>Closing follows the OS, as go's <c>net.Conn.Close</c> does: if the remote sent data this end never read,
+/// the close is a reset and the remote may not see everything sent last. Protocols that need a clean end close their
+/// streams first (Yamux's GoAway), then the connection.</para>
 /// </remarks>
 internal sealed class TcpConnection : IDuplexPipe, IAsyncDisposable
 {
@@ -81,7 +84,7 @@ internal sealed class TcpConnection : IDuplexPipe, IAsyncDisposable
     public void Abort()
     {
         Interlocked.Exchange(ref _closing, 1);
-        CloseSocket(linger: false);
+        CloseSocket(reset: true);
     }
 
     /// <summary>
@@ -102,7 +105,7 @@ internal sealed class TcpConnection : IDuplexPipe, IAsyncDisposable
             catch (TimeoutException)
             {
                 // The remote stopped reading; closing the socket fails the stuck write, which is then observed below.
-                CloseSocket(linger: false);
+                CloseSocket(reset: true);
                 await ObserveAsync(complete).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
@@ -111,15 +114,15 @@ internal sealed class TcpConnection : IDuplexPipe, IAsyncDisposable
             }
         }
 
-        CloseSocket(linger: true);
+        CloseSocket(reset: false);
         await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void CloseSocket(bool linger)
+    private void CloseSocket(bool reset)
     {
         try
         {
-            if (!linger)
+            if (reset)
             {
                 // Linger 0 turns close into a reset: nothing queued is sent, and the remote learns at once.
                 _socket.LingerState = new LingerOption(true, 0);

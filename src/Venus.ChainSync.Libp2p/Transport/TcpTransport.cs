@@ -92,20 +92,23 @@ internal sealed class TcpTransport
             SocketException? last = null;
             foreach (IPAddress candidate in candidates)
             {
-                var socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                Socket? socket = null;
                 try
                 {
+                    // Inside the try: creating an IPv6 socket fails on a host without IPv6, which is this address's
+                    // failure, not the dial's.
+                    socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                     await socket.ConnectAsync(new IPEndPoint(candidate, target.Port), linked.Token).ConfigureAwait(false);
                     return new TcpConnection(socket, isOutbound: true, _time);
                 }
                 catch (SocketException ex)
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     last = ex;
                 }
                 catch
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     throw;
                 }
             }
