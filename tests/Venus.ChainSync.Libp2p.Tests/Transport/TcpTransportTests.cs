@@ -215,6 +215,29 @@ public sealed class TcpTransportTests
     }
 
     [Fact]
+    public async Task Dispose_gives_up_on_a_remote_that_stopped_reading_after_the_close_timeout()
+    {
+        var clock = new FakeTimeProvider();
+        (TcpTransportListener listener, TcpConnection dialled, TcpConnection accepted) = await ConnectedPairAsync("/ip4/127.0.0.1/tcp/0", clock);
+        await using (listener)
+        await using (accepted)
+        {
+            // Far more than loopback's socket buffers hold, written but not flushed; the remote never reads.
+            for (int i = 0; i < 1024; i++)
+            {
+                dialled.Output.GetSpan(64 * 1024);
+                dialled.Output.Advance(64 * 1024);
+            }
+
+            Task dispose = dialled.DisposeAsync().AsTask();
+            Assert.False(dispose.IsCompleted);
+            clock.Advance(TcpConnection.CloseTimeout);
+
+            await dispose.WaitAsync(Guard);
+        }
+    }
+
+    [Fact]
     public async Task Dispose_after_abort_does_not_throw()
     {
         (TcpTransportListener listener, TcpConnection dialled, TcpConnection accepted) = await ConnectedPairAsync("/ip4/127.0.0.1/tcp/0");
@@ -289,9 +312,9 @@ public sealed class TcpTransportTests
         }
     }
 
-    private static async Task<(TcpTransportListener Listener, TcpConnection Dialled, TcpConnection Accepted)> ConnectedPairAsync(string listenOn)
+    private static async Task<(TcpTransportListener Listener, TcpConnection Dialled, TcpConnection Accepted)> ConnectedPairAsync(string listenOn, TimeProvider? time = null)
     {
-        var transport = new TcpTransport(TimeProvider.System);
+        var transport = new TcpTransport(time ?? TimeProvider.System);
         TcpTransportListener listener = await transport.ListenAsync(Multiaddr.Parse(listenOn), CancellationToken.None);
         ValueTask<TcpConnection> accept = listener.AcceptAsync(CancellationToken.None);
         TcpConnection dialled = await transport.DialAsync(listener.ListenAddress, DialTimeout, CancellationToken.None).AsTask().WaitAsync(Guard);
