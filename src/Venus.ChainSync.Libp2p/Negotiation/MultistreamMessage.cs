@@ -95,8 +95,9 @@ internal static class MultistreamMessage
 
             if (result.IsCompleted || result.IsCanceled)
             {
+                bool empty = buffer.IsEmpty;
                 input.AdvanceTo(buffer.Start, buffer.End);
-                if (buffer.IsEmpty && result.IsCompleted)
+                if (empty && result.IsCompleted)
                 {
                     return null;
                 }
