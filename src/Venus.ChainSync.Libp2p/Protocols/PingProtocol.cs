@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Venus.ChainSync.Libp2p.Protocols;
@@ -39,13 +40,14 @@ internal static class PingProtocol
         using var lifetime = new CancellationTokenSource(StreamLifetime, time);
         using var serving = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.Token);
         byte[] payload = new byte[PayloadLength];
+        var seen = new StrongBox<int>();
         while (true)
         {
             using var wait = new CancellationTokenSource(PayloadTimeout, time);
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(serving.Token, wait.Token);
             try
             {
-                if (!await ReadPayloadAsync(stream.Input, payload, reading.Token).ConfigureAwait(false))
+                if (!await ReadPayloadAsync(stream.Input, payload, seen, reading.Token).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -55,7 +57,7 @@ internal static class PingProtocol
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 // Past the lifetime, or silent between payloads: close, as go does. Stalled inside one: a fault.
-                if (!lifetime.IsCancellationRequested && HasPartialPayload(stream.Input))
+                if (!lifetime.IsCancellationRequested && (seen.Value > 0 || HasUnreadBytes(stream.Input)))
                 {
                     throw new Libp2pProtocolException(Id, $"a payload stalled for {PayloadTimeout}");
                 }
@@ -85,7 +87,7 @@ internal static class PingProtocol
         {
             long start = time.GetTimestamp();
             await stream.Output.WriteAsync(sent, linked.Token).ConfigureAwait(false);
-            if (!await ReadPayloadAsync(stream.Input, echo, linked.Token).ConfigureAwait(false))
+            if (!await ReadPayloadAsync(stream.Input, echo, new StrongBox<int>(), linked.Token).ConfigureAwait(false))
             {
                 throw new Libp2pProtocolException(Id, "the stream ended before the echo");
             }
@@ -100,10 +102,13 @@ internal static class PingProtocol
     }
 
     /// <summary>Reads one whole payload into <paramref name="destination"/>; false when the input ended cleanly
-    /// before it began.</summary>
+    /// before it began. <paramref name="seen"/> holds the bytes of the payload already waiting, so that a caller
+    /// whose read was cancelled can tell a stall inside a payload from silence between payloads.</summary>
     /// <exception cref="Libp2pProtocolException">The input ended inside the payload.</exception>
-    private static async ValueTask<bool> ReadPayloadAsync(PipeReader input, byte[] destination, CancellationToken ct)
+    private static async ValueTask<bool> ReadPayloadAsync(
+        PipeReader input, byte[] destination, StrongBox<int> seen, CancellationToken ct)
     {
+        seen.Value = 0;
         while (true)
         {
             ReadResult result = await input.ReadAsync(ct).ConfigureAwait(false);
@@ -113,10 +118,12 @@ internal static class PingProtocol
                 ReadOnlySequence<byte> payload = buffer.Slice(0, destination.Length);
                 payload.CopyTo(destination);
                 input.AdvanceTo(payload.End);
+                seen.Value = 0;
                 return true;
             }
 
             bool empty = buffer.IsEmpty;
+            seen.Value = (int)buffer.Length;
             input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
@@ -131,16 +138,17 @@ internal static class PingProtocol
         }
     }
 
-    /// <summary>Whether part of a payload is waiting (checked after a timed-out read, when no read is pending).</summary>
-    private static bool HasPartialPayload(PipeReader input)
+    /// <summary>Whether bytes arrived that the cancelled read had not yet looked at (the timer and the data can race;
+    /// bytes it did look at are in <c>seen</c>).</summary>
+    private static bool HasUnreadBytes(PipeReader input)
     {
         if (!input.TryRead(out ReadResult result))
         {
             return false;
         }
 
-        bool partial = !result.Buffer.IsEmpty;
+        bool any = !result.Buffer.IsEmpty;
         input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        return partial;
+        return any;
     }
 }
