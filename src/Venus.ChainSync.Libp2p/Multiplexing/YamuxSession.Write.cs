@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Venus.ChainSync.Libp2p.Multiplexing;
+
+/// <summary>The write loop: the only code that writes to the connection.</summary>
+internal sealed partial class YamuxSession
+{
+    // Frames are copied into the connection's buffer and flushed in batches of about this much.
+    private const int FlushBatchBytes = 256 * 1024;
+
+    private async Task WriteLoopAsync()
+    {
+        PipeWriter output = _connection.Output;
+        var written = new List<TaskCompletionSource>();
+        try
+        {
+            while (await WaitForFrameAsync().ConfigureAwait(false))
+            {
+                long batched = 0;
+                while (batched < FlushBatchBytes && TryDequeue(out YamuxOutgoingFrame frame))
+                {
+                    if (frame.Written is { } done && IsClosed)
+                    {
+                        // Data for a session that has ended is never sent: its stream is already failed.
+                        done.TrySetException(new IOException($"{ProtocolId}: the session has ended", _closeReason));
+                        continue;
+                    }
+
+                    frame.Header.Write(output.GetSpan(YamuxHeader.Size));
+                    output.Advance(YamuxHeader.Size);
+                    if (!frame.Payload.IsEmpty)
+                    {
+                        output.Write(frame.Payload.Span);
+                    }
+
+                    batched += YamuxHeader.Size + frame.Payload.Length;
+                    if (frame.Written is { } pending)
+                    {
+                        written.Add(pending);
+                    }
+                }
+
+                if (batched > 0)
+                {
+                    // go-yamux ConnectionWriteTimeout: a connection that takes this long to drain is presumed dead.
+                    using var timeout = new CancellationTokenSource(Options.WriteTimeout, Time);
+                    FlushResult flushed = await output.FlushAsync(timeout.Token).ConfigureAwait(false);
+                    if (flushed.IsCompleted)
+                    {
+                        throw new IOException($"{ProtocolId}: the connection no longer accepts data");
+                    }
+                }
+
+                foreach (TaskCompletionSource pending in written)
+                {
+                    pending.TrySetResult();
+                }
+
+                written.Clear();
+            }
+        }
+        catch (OperationCanceledException ex)
+        {
+            Close(new IOException($"{ProtocolId}: the connection took longer than {Options.WriteTimeout} to accept a write", ex), null);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            YamuxLog.ConnectionFailed(_logger, ex);
+            Close(ex as IOException ?? new IOException($"{ProtocolId}: writing the connection failed", ex), null);
+        }
+        finally
+        {
+            FailUnsent(written);
+        }
+    }
+
+    /// <summary>Waits until a frame is queued; false once both queues are completed and empty.</summary>
+    private async ValueTask<bool> WaitForFrameAsync()
+    {
+        while (true)
+        {
+            if (_control.Reader.TryPeek(out _) || _data.Reader.TryPeek(out _))
+            {
+                return true;
+            }
+
+            bool controlOpen = !_control.Reader.Completion.IsCompleted;
+            bool dataOpen = !_data.Reader.Completion.IsCompleted;
+            if (!controlOpen && !dataOpen)
+            {
+                return false;
+            }
+
+            // Waiting only on the queues still open, so a completed one does not make this spin.
+            if (controlOpen && dataOpen)
+            {
+                await Task.WhenAny(_control.Reader.WaitToReadAsync().AsTask(), _data.Reader.WaitToReadAsync().AsTask()).ConfigureAwait(false);
+            }
+            else
+            {
+                _ = await (controlOpen ? _control : _data).Reader.WaitToReadAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Control frames first, so pongs, window updates and resets never wait behind bulk data (as go-yamux's sendLoop
+    // puts pings first).
+    private bool TryDequeue(out YamuxOutgoingFrame frame) =>
+        _control.Reader.TryRead(out frame) || _data.Reader.TryRead(out frame);
+
+    private void FailUnsent(List<TaskCompletionSource> written)
+    {
+        var failure = new IOException($"{ProtocolId}: the session ended before the data was sent", _closeReason);
+        foreach (TaskCompletionSource pending in written)
+        {
+            pending.TrySetException(failure);
+        }
+
+        // Nothing more will be written: make sure no writer waits on a frame left in a queue.
+        _control.Writer.TryComplete();
+        _data.Writer.TryComplete();
+        while (_data.Reader.TryRead(out YamuxOutgoingFrame frame))
+        {
+            frame.Written?.TrySetException(failure);
+        }
+
+        while (_control.Reader.TryRead(out _))
+        {
+        }
+    }
+}
