@@ -17,6 +17,9 @@ internal static partial class YamuxLog
     [LoggerMessage(EventId = 4303, EventName = "YamuxConnectionFailed", Level = LogLevel.Debug, Message = "Yamux session closed: the connection failed")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4305, EventName = "YamuxLoopFailed", Level = LogLevel.Error, Message = "A Yamux session loop failed unexpectedly; the session is closed")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 4304, EventName = "YamuxRemoteGoAway", Level = LogLevel.Debug, Message = "Yamux peer sent GoAway with code {Code}")]
     public static partial void RemoteGoAway(ILogger logger, uint code);
 }

@@ -84,7 +84,7 @@ internal sealed partial class YamuxSession
     {
         if ((header.Flags & YamuxFlags.Syn) != 0)
         {
-            // go-yamux drops a pong it has no room for rather than stall the read loop; so does this.
+            // go-yamux drops a pong it has no room for; here the read loop waits for room instead (ReadFrames).
             _control.Writer.TryWrite(new YamuxOutgoingFrame(new YamuxHeader(YamuxFrameType.Ping, YamuxFlags.Ack, 0, header.Length), default, null));
             return;
         }

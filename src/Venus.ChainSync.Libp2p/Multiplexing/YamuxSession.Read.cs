@@ -12,6 +12,9 @@ internal sealed partial class YamuxSession
     private long _payloadRemaining;
     private bool _payloadFin;
 
+    // Set by the read loop when it waits for the control queue to drain; completed by the write loop.
+    private TaskCompletionSource? _controlDrained;
+
     // Frames received so far; the keep-alive loop pings only when this has not moved for a whole interval.
     private long _framesReceived;
 
@@ -24,7 +27,16 @@ internal sealed partial class YamuxSession
             {
                 ReadResult result = await input.ReadAsync(_stop.Token).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                SequencePosition consumed = ReadFrames(buffer);
+                SequencePosition consumed = ReadFrames(buffer, out bool needRoom);
+                if (needRoom)
+                {
+                    // Stopped early with whole frames still buffered: hand them back unexamined, so the next read
+                    // returns them at once.
+                    input.AdvanceTo(consumed);
+                    await WaitForControlRoomAsync().ConfigureAwait(false);
+                    continue;
+                }
+
                 bool midFrame = _payloadRemaining > 0 || buffer.Slice(consumed).Length > 0;
                 input.AdvanceTo(consumed, buffer.End);
                 if (result.IsCompleted)
@@ -48,12 +60,45 @@ internal sealed partial class YamuxSession
             YamuxLog.ConnectionFailed(_logger, ex);
             Close(ex as IOException ?? new IOException($"{ProtocolId}: reading the connection failed", ex), null);
         }
+#pragma warning disable CA1031 // A bug here must still end the session cleanly rather than leave it half alive.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            YamuxLog.LoopFailed(_logger, ex);
+            Close(new IOException($"{ProtocolId}: the read loop failed", ex), YamuxGoAwayCode.InternalError);
+        }
+    }
+
+    /// <summary>Back-pressure on a peer that makes this side answer (pongs, resets) faster than it reads the
+    /// answers: with the control queue full, reading waits until the write loop has drained half of it (or the write
+    /// timeout ends the session), so nothing is dropped and nothing grows past the cap.</summary>
+    private async ValueTask WaitForControlRoomAsync()
+    {
+        if (_control.Reader.Count < ControlQueueCapacity)
+        {
+            return;
+        }
+
+        Task drained;
+        lock (_gate)
+        {
+            _controlDrained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            drained = _controlDrained.Task;
+        }
+
+        // Checked again after the waiter is published, so a drain in between is not missed.
+        if (_control.Reader.Count >= ControlQueueCapacity)
+        {
+            await drained.WaitAsync(_stop.Token).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Handles every whole header and every payload byte in <paramref name="buffer"/>; returns where the
-    /// first incomplete header starts.</summary>
-    private SequencePosition ReadFrames(ReadOnlySequence<byte> buffer)
+    /// first incomplete header starts, or, with <paramref name="needRoom"/> set, the first header left unread
+    /// because the control queue is full.</summary>
+    private SequencePosition ReadFrames(ReadOnlySequence<byte> buffer, out bool needRoom)
     {
+        needRoom = false;
         Span<byte> headerBytes = stackalloc byte[YamuxHeader.Size];
         // Once closed (by a GoAway read just now, say), the rest of the buffer is left unread.
         while (!_stop.IsCancellationRequested)
@@ -79,6 +124,13 @@ internal sealed partial class YamuxSession
 
             if (buffer.Length < YamuxHeader.Size)
             {
+                break;
+            }
+
+            // Each header queues at most one control frame, so checking here keeps the queue within one of the cap.
+            if (_control.Reader.Count >= ControlQueueCapacity)
+            {
+                needRoom = true;
                 break;
             }
 

@@ -41,6 +41,7 @@ internal sealed partial class YamuxSession
                     }
                 }
 
+                SignalControlDrained();
                 if (batched > 0)
                 {
                     // go-yamux ConnectionWriteTimeout: a connection that takes this long to drain is presumed dead.
@@ -68,6 +69,13 @@ internal sealed partial class YamuxSession
         {
             YamuxLog.ConnectionFailed(_logger, ex);
             Close(ex as IOException ?? new IOException($"{ProtocolId}: writing the connection failed", ex), null);
+        }
+#pragma warning disable CA1031 // A bug here must still end the session cleanly rather than leave it half alive.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            YamuxLog.LoopFailed(_logger, ex);
+            Close(new IOException($"{ProtocolId}: the write loop failed", ex), null);
         }
         finally
         {
@@ -101,6 +109,20 @@ internal sealed partial class YamuxSession
             {
                 _ = await (controlOpen ? _control : _data).Reader.WaitToReadAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private void SignalControlDrained()
+    {
+        if (Volatile.Read(ref _controlDrained) is null || _control.Reader.Count >= ControlQueueCapacity / 2)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _controlDrained?.TrySetResult();
+            _controlDrained = null;
         }
     }
 

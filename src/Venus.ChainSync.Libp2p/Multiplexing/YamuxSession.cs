@@ -22,8 +22,9 @@ internal sealed partial class YamuxSession : IAsyncDisposable
     /// <summary>The multistream-select protocol id.</summary>
     public const string ProtocolId = "/yamux/1.0.0";
 
-    // Control frames (acks, window updates, resets, pings) come from the read loop, which must never wait on the
-    // connection, so it only ever tries to queue; a peer that provokes this many without reading is dropped.
+    // Control frames (acks, window updates, resets, pongs) are queued without waiting, as the read loop must not
+    // wait mid-buffer. With this many unsent, the read loop stops reading until the write loop has caught up, so a
+    // peer that provokes frames without reading them holds no more than this.
     private const int ControlQueueCapacity = 4096;
 
     // A few frames of data in flight let streams overlap; writers wait for room beyond that (back-pressure).
@@ -63,11 +64,7 @@ internal sealed partial class YamuxSession : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: a full backlog resets the new stream
         });
-        _control = Channel.CreateBounded<YamuxOutgoingFrame>(new BoundedChannelOptions(ControlQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _control = Channel.CreateUnbounded<YamuxOutgoingFrame>(); // not SingleReader: that variant cannot count
         _data = Channel.CreateBounded<YamuxOutgoingFrame>(new BoundedChannelOptions(DataQueueCapacity)
         {
             SingleReader = true,
@@ -238,7 +235,7 @@ internal sealed partial class YamuxSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a control frame from application code, waiting for room.</summary>
+    /// <summary>Queues a control frame from application code.</summary>
     internal async ValueTask EnqueueControlAsync(YamuxHeader header, CancellationToken cancellationToken)
     {
         try
@@ -251,15 +248,10 @@ internal sealed partial class YamuxSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a control frame without waiting (from the read loop or synchronous code); a queue that stays
-    /// full means the peer does not read, and the session is closed.</summary>
-    internal void EnqueueControl(YamuxHeader header)
-    {
-        if (!_control.Writer.TryWrite(new YamuxOutgoingFrame(header, default, null)) && !IsClosed)
-        {
-            Close(new IOException($"{ProtocolId}: {ControlQueueCapacity} control frames unsent; the peer does not read"), null);
-        }
-    }
+    /// <summary>Queues a control frame without waiting (from the read loop or synchronous code); dropped once the
+    /// session is closed.</summary>
+    internal void EnqueueControl(YamuxHeader header) =>
+        _control.Writer.TryWrite(new YamuxOutgoingFrame(header, default, null));
 
     /// <summary>Queues a data frame, waiting for room.</summary>
     internal async ValueTask EnqueueDataAsync(YamuxOutgoingFrame frame, CancellationToken cancellationToken)
