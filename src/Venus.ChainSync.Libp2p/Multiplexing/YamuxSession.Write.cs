@@ -9,6 +9,10 @@ internal sealed partial class YamuxSession
     // Frames are copied into the connection's buffer and flushed in batches of about this much.
     private const int FlushBatchBytes = 256 * 1024;
 
+    // The write loop's pending wait on each queue (write loop only).
+    private Task<bool>? _controlWait;
+    private Task<bool>? _dataWait;
+
     private async Task WriteLoopAsync()
     {
         PipeWriter output = _connection.Output;
@@ -100,14 +104,36 @@ internal sealed partial class YamuxSession
                 return false;
             }
 
-            // Waiting only on the queues still open, so a completed one does not make this spin.
+            // One wait per queue is kept until it fires: asking a channel again while its last wait is pending
+            // would register another waiter each time, and a queue that stays empty would collect them.
+            if (controlOpen)
+            {
+                _controlWait ??= _control.Reader.WaitToReadAsync().AsTask();
+            }
+
+            if (dataOpen)
+            {
+                _dataWait ??= _data.Reader.WaitToReadAsync().AsTask();
+            }
+
+            // Only the queues still open are waited on, so a completed one does not make this spin.
             if (controlOpen && dataOpen)
             {
-                await Task.WhenAny(_control.Reader.WaitToReadAsync().AsTask(), _data.Reader.WaitToReadAsync().AsTask()).ConfigureAwait(false);
+                await Task.WhenAny(_controlWait!, _dataWait!).ConfigureAwait(false);
             }
             else
             {
-                _ = await (controlOpen ? _control : _data).Reader.WaitToReadAsync().ConfigureAwait(false);
+                await (controlOpen ? _controlWait! : _dataWait!).ConfigureAwait(false);
+            }
+
+            if (_controlWait is { IsCompleted: true })
+            {
+                _controlWait = null;
+            }
+
+            if (_dataWait is { IsCompleted: true })
+            {
+                _dataWait = null;
             }
         }
     }
