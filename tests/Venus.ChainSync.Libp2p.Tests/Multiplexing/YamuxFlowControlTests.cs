@@ -116,4 +116,33 @@ public sealed class YamuxFlowControlTests
         Assert.Equal(10u, last.Length);
         await writing.WaitAsync(YamuxTest.Guard);
     }
+
+    [Fact]
+    public async Task Disposing_a_stream_whose_data_never_fits_the_window_resets_it_after_the_close_timeout()
+    {
+        var pair = DuplexPipePair.Create();
+        var time = new FakeTimeProvider();
+        var options = new YamuxOptions { KeepAliveEnabled = false };
+        await using var client = YamuxSession.Start(pair.Left, isClient: true, options, time);
+        var peer = new RawYamuxPeer(pair.Right);
+        YamuxStream stream = await client.OpenStreamAsync(CancellationToken.None).AsTask().WaitAsync(YamuxTest.Guard);
+        stream.Output.GetSpan(Window + 1);
+        stream.Output.Advance(Window + 1); // unflushed: disposing must send it, and the peer grants nothing more
+
+        Task disposing = stream.DisposeAsync().AsTask();
+        long sent = 0;
+        while (sent < Window)
+        {
+            (YamuxHeader data, _) = await peer.ReceiveUntilAsync(YamuxFrameType.Data);
+            sent += data.Length;
+        }
+
+        Assert.False(disposing.IsCompleted);
+        time.Advance(options.StreamCloseTimeout);
+        await disposing.WaitAsync(YamuxTest.Guard);
+        (YamuxHeader reset, _) = await peer.ReceiveUntilAsync(YamuxFrameType.WindowUpdate);
+
+        Assert.Equal((YamuxFlags.Rst, stream.Id), (reset.Flags, reset.StreamId));
+        Assert.Equal(0, client.ActiveStreams);
+    }
 }
