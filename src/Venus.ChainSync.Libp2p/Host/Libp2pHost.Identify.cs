@@ -1,4 +1,3 @@
-using Venus.ChainSync.Libp2p.Identity;
 using Venus.ChainSync.Libp2p.Multiplexing;
 using Venus.ChainSync.Libp2p.Negotiation;
 using Venus.ChainSync.Libp2p.Protocols;
