@@ -13,7 +13,7 @@ namespace Venus.ChainSync.Libp2p.Security;
 /// Noise's temp_key = HMAC(ck, ikm) is RFC 5869's PRK = HMAC(salt, IKM), and its output1 = HMAC(temp_key, 0x01),
 /// output2 = HMAC(temp_key, output1 ‖ 0x02) are T(1) and T(2) when info is empty. So a Diffie-Hellman result, which
 /// NSec never exposes, is mixed in through NSec's HKDF over the <see cref="SharedSecret"/>, and Split's empty input
-/// through the BCL's <see cref="HKDF"/>.
+/// through the BCL's HMAC and <see cref="HKDF"/>.
 /// </remarks>
 internal sealed class SymmetricState : IDisposable
 {
@@ -86,8 +86,13 @@ internal sealed class SymmetricState : IDisposable
     /// <summary>Split(): the two transport cipher states, the initiator's sending one first.</summary>
     public (CipherState InitiatorToResponder, CipherState ResponderToInitiator) Split()
     {
+        // HKDF(ck, zerolen, 2). The BCL's HKDF.DeriveKey refuses an empty IKM, so the extract step is its
+        // definition, HMAC(salt = ck, IKM = empty), and the expand step is the BCL's.
+        Span<byte> prk = stackalloc byte[HashLength];
+        HMACSHA256.HashData(_chainingKey, [], prk);
         Span<byte> output = stackalloc byte[2 * HashLength];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, [], output, _chainingKey, []);
+        HKDF.Expand(HashAlgorithmName.SHA256, prk, output, []);
+        CryptographicOperations.ZeroMemory(prk);
         var first = new CipherState();
         var second = new CipherState();
         first.InitializeKey(output[..HashLength]);
