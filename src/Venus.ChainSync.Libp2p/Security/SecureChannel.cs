@@ -13,7 +13,8 @@ namespace Venus.ChainSync.Libp2p.Security;
 /// <remarks>
 /// <para>Completing <see cref="Output"/> sends the frames still queued and then completes the transport's output (a
 /// half-close); the transport's end of input completes <see cref="Input"/>, and a frame that fails to decrypt, or a
-/// connection that ends inside a frame, faults it with <see cref="Libp2pProtocolException"/>. Each direction buffers
+/// connection that ends inside a frame, faults it with <see cref="Libp2pProtocolException"/> (which may overtake
+/// plaintext opened before it but not yet read: the connection is broken either way). Each direction buffers
 /// at most about <see cref="BufferLimit"/> bytes before its writer waits.</para>
 /// <para>Frames are opened straight from the transport's buffer into <see cref="Input"/>'s and sealed straight into the
 /// transport's, with no buffers of the channel's own (a frame split across transport segments is first gathered into
@@ -62,7 +63,10 @@ internal sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
     /// <summary>Bytes to encrypt and send; complete it to half-close the connection.</summary>
     public PipeWriter Output => _output.Writer;
 
-    /// <summary>Ends when both pumps have ended; faulted with the first pump's failure, if any.</summary>
+    /// <summary>
+    /// Ends when both pumps have ended: after both directions are closed, on disposal, or at once when the inbound side
+    /// fails (a bad frame stops the sending pump too); faulted with the pumps' failure, if any.
+    /// </summary>
     public Task Completion => _completion;
 
     /// <summary>Creates the channel over <paramref name="transport"/> and starts its pumps; it now owns the transport and the ciphers.</summary>
@@ -149,6 +153,9 @@ internal sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         await source.CompleteAsync().ConfigureAwait(false);
         if (failure is not null)
         {
+            // A broken inbound side means a broken connection: the sending pump stops too, so that Completion
+            // reports the fault now rather than when the owner disposes.
+            await _stop.CancelAsync().ConfigureAwait(false);
             throw failure;
         }
     }
