@@ -110,7 +110,7 @@ public sealed partial class Libp2pHost
     {
         IdentifyInfo pushed = await IdentifyProtocol.ReadAsync(stream.Input, IdentifyLimits.Default, _time, stopping).ConfigureAwait(false);
         CheckKey(connection, pushed);
-        IdentifyInfo merged = connection.Identify is { } previous ? IdentifyProtocol.Merge(previous, pushed) : pushed;
+        IdentifyInfo merged = connection.Identify is { } previous ? previous.WithPush(pushed) : pushed;
         connection.UpdateIdentify(merged);
         HostLog.IdentifyPushed(_logger, connection.RemotePeer, merged.Protocols.Count);
     }

@@ -151,9 +151,13 @@ public sealed partial class Libp2pHost : IStreamHost, IAsyncDisposable
         }
 
         _listenAddresses = bound;
+        foreach (Multiaddr address in bound)
+        {
+            HostLog.Listening(_logger, address);
+        }
+
         foreach (TcpTransportListener listener in _listeners)
         {
-            HostLog.Listening(_logger, listener.ListenAddress.WithPeer(LocalPeer));
             _work.Run(() => AcceptLoopAsync(listener, _stopping.Token));
         }
 
