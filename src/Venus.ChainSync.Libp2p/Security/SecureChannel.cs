@@ -93,10 +93,9 @@ internal sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         {
             await _completion.ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // The pumps' failures were already delivered through the pipes; disposal only stops them.
         catch (Exception)
-#pragma warning restore CA1031
         {
+            // A pump's failure already reached the pipes (and Completion's own awaiters); disposal only stops them.
         }
 
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
