@@ -73,10 +73,8 @@ internal sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
     internal static SecureChannel Start(IDuplexPipe transport, CipherState send, CipherState receive, Libp2pPublicKey remoteKey, IReadOnlyList<string> remoteStreamMuxers)
     {
         var channel = new SecureChannel(transport, send, receive, remoteKey, remoteStreamMuxers);
-        CancellationToken stop = channel._stop.Token;
-        channel._completion = Task.WhenAll(
-            Task.Run(channel.DecryptLoopAsync, stop),
-            Task.Run(channel.EncryptLoopAsync, stop));
+        // No token for Task.Run: a pump must always run, if only to see the cancellation and complete its pipes.
+        channel._completion = Task.WhenAll(Task.Run(channel.DecryptLoopAsync), Task.Run(channel.EncryptLoopAsync));
         return channel;
     }
 
