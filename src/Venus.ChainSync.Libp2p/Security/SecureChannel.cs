@@ -73,10 +73,8 @@ internal sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
     internal static SecureChannel Start(IDuplexPipe transport, CipherState send, CipherState receive, Libp2pPublicKey remoteKey, IReadOnlyList<string> remoteStreamMuxers)
     {
         var channel = new SecureChannel(transport, send, receive, remoteKey, remoteStreamMuxers);
-        CancellationToken stop = channel._stop.Token;
-        channel._completion = Task.WhenAll(
-            Task.Run(channel.DecryptLoopAsync, stop),
-            Task.Run(channel.EncryptLoopAsync, stop));
+        // No token for Task.Run: a pump must always run, if only to see the cancellation and complete its pipes.
+        channel._completion = Task.WhenAll(Task.Run(channel.DecryptLoopAsync), Task.Run(channel.EncryptLoopAsync));
         return channel;
     }
 
@@ -93,10 +91,9 @@ internal sealed class SecureChannel : IDuplexPipe, IAsyncDisposable
         {
             await _completion.ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // The pumps' failures were already delivered through the pipes; disposal only stops them.
         catch (Exception)
-#pragma warning restore CA1031
         {
+            // A pump's failure already reached the pipes (and Completion's own awaiters); disposal only stops them.
         }
 
         await _input.Reader.CompleteAsync().ConfigureAwait(false);

@@ -186,6 +186,19 @@ public sealed class SecureChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_at_once_after_the_handshake_still_closes_the_connection()
+    {
+        (SecureChannel dialled, SecureChannel listened) = await NoiseHandshakeTests.ConnectAsync(DuplexPipePair.Create(), _dialler, _listener);
+        await using (listened)
+        {
+            await dialled.DisposeAsync().AsTask().WaitAsync(Guard);
+
+            byte[] rest = await ReadToEndAsync(listened.Input).WaitAsync(Guard);
+            Assert.Empty(rest);
+        }
+    }
+
+    [Fact]
     public async Task A_frame_split_across_transport_segments_is_opened()
     {
         DuplexPipePair pair = DuplexPipePair.Create();
