@@ -5,6 +5,7 @@
 //           event lines {"event":…}; nothing else (logs go to stderr).
 //   stdin:  one JSON command per line, {"id":N,"cmd":"…",…}; commands run concurrently. EOF or "stop" exits 0.
 import './node20.mjs';
+import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { createLibp2p } from 'libp2p';
@@ -121,6 +122,8 @@ async function run (line) {
   }
   try {
     const signal = AbortSignal.timeout(params.timeoutMs ?? DEFAULT_COMMAND_MS);
+    // One command's signal is shared by all its streams (100 for `streams`): not a leak.
+    setMaxListeners(Infinity, signal);
     const result = await command(params, signal);
     emit({ id, ok: true, ...result });
   } catch (err) {
