@@ -80,6 +80,11 @@ public sealed partial class JsPeerProcess : IAsyncDisposable
     }
 
     /// <summary>Installs the peer's packages if needed (once per run), starts it and waits for its ready line.</summary>
+    /// <remarks>
+    /// The first call of a run may spend minutes in <c>npm ci</c> (guarded by its own 5-minute limit) before
+    /// <paramref name="cancellationToken"/> is looked at: a 30-second test guard created before the call would
+    /// expire during the install, so pass none; <see cref="ReadyGuard"/> bounds the start.
+    /// </remarks>
     /// <exception cref="Xunit.SkipException">Node.js is missing and this is not CI.</exception>
     public static async Task<JsPeerProcess> StartAsync(JsPeerOptions? options = null, CancellationToken cancellationToken = default)
     {

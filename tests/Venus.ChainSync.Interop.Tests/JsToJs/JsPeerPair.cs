@@ -20,10 +20,10 @@ internal sealed class JsPeerPair : IAsyncDisposable
     public static async Task<JsPeerPair> StartAsync(CarChainFixture chain, bool clientGreets = false)
     {
         JsPeerOptions serving = JsPeerOptions.Serving(chain.Chain, chain.CarPath);
-        JsPeerProcess server = await JsPeerProcess.StartAsync(serving with { Listen = ["/ip4/127.0.0.1/tcp/0", "/ip6/::1/tcp/0"] }, TestGuard.Token());
+        JsPeerProcess server = await JsPeerProcess.StartAsync(serving with { Listen = ["/ip4/127.0.0.1/tcp/0", "/ip6/::1/tcp/0"] });
         try
         {
-            JsPeerProcess client = await JsPeerProcess.StartAsync(serving with { Greet = clientGreets }, TestGuard.Token());
+            JsPeerProcess client = await JsPeerProcess.StartAsync(serving with { Greet = clientGreets });
             return new JsPeerPair(server, client);
         }
         catch

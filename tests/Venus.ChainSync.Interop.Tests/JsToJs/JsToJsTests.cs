@@ -180,7 +180,7 @@ public sealed class JsToJsTests(CarChainFixture chain) : IClassFixture<CarChainF
     [SkippableFact]
     public async Task Stop_ExitsWithZero()
     {
-        await using JsPeerProcess peer = await JsPeerProcess.StartAsync(cancellationToken: TestGuard.Token());
+        await using JsPeerProcess peer = await JsPeerProcess.StartAsync();
 
         int exitCode = await peer.StopAsync(TestGuard.Token());
 
@@ -190,7 +190,7 @@ public sealed class JsToJsTests(CarChainFixture chain) : IClassFixture<CarChainF
     [SkippableFact]
     public async Task UnknownCommand_FailsThatCommandOnly()
     {
-        await using JsPeerProcess peer = await JsPeerProcess.StartAsync(cancellationToken: TestGuard.Token());
+        await using JsPeerProcess peer = await JsPeerProcess.StartAsync();
 
         await Assert.ThrowsAsync<JsPeerCommandException>(() => peer.SendAsync("nonsense", cancellationToken: TestGuard.Token()));
         var info = await peer.SendAsync("info", cancellationToken: TestGuard.Token());
