@@ -37,6 +37,12 @@ const { values: args } = parseArgs({
 const log = (text) => process.stderr.write(`[js-peer] ${text}\n`);
 const emit = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
+// The harness gone (stdout closed): nobody is left to answer, so stop rather than die on EPIPE mid-write.
+process.stdout.on('error', (err) => {
+  log(`stdout: ${err.message}`);
+  process.exit(1);
+});
+
 // A stray rejection must not kill the peer in the middle of a test; it is logged for the failure message.
 process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err?.stack ?? err}`));
 
