@@ -45,7 +45,15 @@ public sealed partial class Libp2pHost
             CheckKey(connection, info);
             foreach (Multiaddr address in info.ListenAddresses)
             {
-                AddAddress(connection.RemotePeer, address.WithPeer(connection.RemotePeer));
+                // go sends bare transport addresses; one that names a peer must name this one.
+                if (address.PeerId is null)
+                {
+                    AddAddress(connection.RemotePeer, address.WithPeer(connection.RemotePeer));
+                }
+                else if (address.PeerId == connection.RemotePeer)
+                {
+                    AddAddress(connection.RemotePeer, address);
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
@@ -93,7 +101,7 @@ public sealed partial class Libp2pHost
         _options.ProtocolVersion,
         _options.AgentVersion,
         _identity.PublicKey,
-        [.. _listenAddresses],
+        _transportAddresses,
         connection.RemoteAddress,
         [.. ServedProtocols()],
         SkippedAddresses: 0);

@@ -40,7 +40,10 @@ public sealed partial class Libp2pHost
             IDuplexPipe pipe;
             if (connection.Identify?.Protocols.Contains(protocol) == true)
             {
+                // The proposal leaves now, without waiting for the echo (checked on the first read): one round trip
+                // saved, and a user that only reads still sends it.
                 pipe = MultistreamSelect.SelectLazily(stream, protocol);
+                await stream.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -60,6 +60,7 @@ public sealed partial class Libp2pHost : IStreamHost, IAsyncDisposable
     private readonly Dictionary<PeerId, Task<PeerConnection>> _dials = [];
     private readonly List<TcpTransportListener> _listeners = [];
     private IReadOnlyList<Multiaddr> _listenAddresses = [];
+    private IReadOnlyList<Multiaddr> _transportAddresses = [];
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates a host; nothing is bound or dialled until <see cref="StartAsync"/>.</summary>
@@ -131,6 +132,7 @@ public sealed partial class Libp2pHost : IStreamHost, IAsyncDisposable
         }
 
         var bound = new List<Multiaddr>();
+        var transport = new List<Multiaddr>();
         try
         {
             foreach (string text in _options.ListenAddresses)
@@ -141,6 +143,7 @@ public sealed partial class Libp2pHost : IStreamHost, IAsyncDisposable
                     _listeners.Add(listener);
                 }
 
+                transport.Add(listener.ListenAddress);
                 bound.Add(listener.ListenAddress.WithPeer(LocalPeer));
             }
         }
@@ -151,6 +154,7 @@ public sealed partial class Libp2pHost : IStreamHost, IAsyncDisposable
         }
 
         _listenAddresses = bound;
+        _transportAddresses = transport; // identify lists addresses without /p2p, as go-libp2p does
         foreach (Multiaddr address in bound)
         {
             HostLog.Listening(_logger, address);

@@ -60,9 +60,8 @@ internal sealed class LazySelectedPipe : IDuplexPipe
 
         private async Task CheckAsync(CancellationToken ct)
         {
-            // A caller that only reads (identify's dialler) has never flushed: the proposal must leave now. If the
-            // caller did flush, this sends nothing.
-            await inner.Output.FlushAsync(ct).ConfigureAwait(false);
+            // No flush here: the caller flushed the proposal before handing the stream over (see SelectLazily), so
+            // reads and writes may run concurrently, each direction with one owner.
             await MultistreamSelect.ReadHeaderAsync(inner.Input, ct).ConfigureAwait(false);
             string answer = await MultistreamSelect.ReadRequiredAsync(inner.Input, ct).ConfigureAwait(false);
             if (answer == "na")

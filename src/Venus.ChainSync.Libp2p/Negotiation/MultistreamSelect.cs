@@ -83,9 +83,9 @@ internal static class MultistreamSelect
     /// <remarks>
     /// Only for a single protocol the peer is known to support (identify told us): on <c>na</c> the listener waits
     /// for another proposal while our data is already on its way, and will take that data as a malformed proposal,
-    /// so the stream is lost; it must be reset. The first read of the returned input flushes the output first (a
-    /// caller that only reads still sends its proposal), so the caller must not write concurrently with that first
-    /// read. go also reads the answers before closing a lazy stream, so that a QUIC STOP_SENDING does not reach the
+    /// so the stream is lost; it must be reset. The header and proposal are only buffered: the caller flushes the
+    /// output before handing the stream on (the host does), so that a user that only reads still sends its
+    /// proposal, and reading and writing may then run concurrently. go also reads the answers before closing a lazy stream, so that a QUIC STOP_SENDING does not reach the
     /// listener before its echo; on a yamux stream completing the input sends nothing, so that is not needed here.
     /// </remarks>
     /// <returns>The stream to speak <paramref name="protocol"/> on; its input throws

