@@ -86,7 +86,6 @@ internal sealed class HostFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        File.AppendAllLines("/tmp/hostlogs.txt", Logs.GetSnapshot().Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Id.Id} {r.Message} {r.Exception}"));
         foreach (Libp2pHost host in _hosts)
         {
             await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));

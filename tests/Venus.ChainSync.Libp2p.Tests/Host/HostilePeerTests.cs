@@ -46,6 +46,41 @@ public sealed class HostilePeerTests
         Assert.Empty(target.ConnectedPeers);
     }
 
+    [Fact]
+    public async Task A_connection_flood_past_the_inbound_cap_is_refused_and_the_slots_free_when_it_ends()
+    {
+        await using var fixture = new HostFixture();
+        Libp2pHost target = await fixture.StartHostAsync(o => o.Limits = new Venus.ChainSync.Libp2p.Connections.ConnectionLimits { MaxInboundConnections = 4, MaxInboundPerIp = 4, MaxInboundPerIpv6Slash48 = 4, MaxPendingUpgrades = 4 });
+        Libp2pHost honest = await fixture.StartHostAsync();
+        var flood = new List<Socket>();
+        try
+        {
+            // Four sockets that say nothing hold every inbound slot (each is in its upgrade, waiting for multistream).
+            for (int i = 0; i < 4; i++)
+            {
+                Socket held = await ConnectRawAsync(target);
+                flood.Add(held);
+                await held.SendAsync(MultistreamNoise, SocketFlags.None, TestGuard.Token());
+                await ReadAtLeastAsync(held, MultistreamNoise.Length);
+            }
+
+            using Socket refused = await ConnectRawAsync(target);
+            await ReadUntilClosedAsync(refused);
+            await fixture.WaitForLogAsync(4003);
+        }
+        finally
+        {
+            foreach (Socket socket in flood)
+            {
+                socket.Dispose();
+            }
+        }
+
+        // The upgrades of the closed sockets fail, which frees their slots.
+        await HostFixture.ConnectAndIdentifyAsync(honest, target);
+        Assert.Equal([honest.LocalPeer], target.ConnectedPeers);
+    }
+
     private static byte[] Hostile(string stage) => stage switch
     {
         "garbage before multistream" => [0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3],
