@@ -31,6 +31,12 @@ internal sealed record YamuxOptions
     /// <summary>Whether idle sessions are pinged (go-yamux DefaultConfig EnableKeepAlive, true).</summary>
     public bool KeepAliveEnabled { get; init; } = true;
 
+    /// <summary>
+    /// Whether to ping once as the session starts, to learn the round trip the window auto-tuning needs (go-yamux
+    /// <c>measureRTT</c> runs at session start). Frame-level tests that script every frame turn it off.
+    /// </summary>
+    public bool MeasureRoundTripAtStart { get; init; } = true;
+
     /// <summary>How long the session may go without receiving a frame before it pings (go-yamux DefaultConfig
     /// KeepAliveInterval, 30 s).</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);

@@ -111,6 +111,20 @@ internal sealed partial class YamuxSession
 
     private async Task KeepAliveLoopAsync()
     {
+        // go-yamux measures the round trip once at start (measureRTT): window auto-tuning needs it, and without it
+        // a fast stream stays at the 256 KiB initial window until the first keep-alive ping, 30 s later.
+        if (Options.MeasureRoundTripAtStart)
+        {
+            try
+            {
+                await PingAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+                // A session that ends or a peer that does not answer is handled elsewhere; tuning just stays off.
+            }
+        }
+
         if (!Options.KeepAliveEnabled)
         {
             return;
