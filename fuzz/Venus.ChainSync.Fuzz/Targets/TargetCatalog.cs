@@ -37,6 +37,10 @@ internal static class TargetCatalog
         new("peer-id", "PeerId.TryParse / Parse, ToString round trip", new(16, 8192), PeerIdTargets.Parse),
         new("multiaddr-text", "Multiaddr.TryParse / Parse, both forms round trip", new(16, 8192), MultiaddrTargets.Parse),
         new("multiaddr-bytes", "Multiaddr.TryFromBytes / FromBytes, bytes kept, text round trip", new(16, 8192), MultiaddrTargets.FromBytes),
+        new("libp2p-key", "Libp2pPublicKey.Decode (protobuf), canonical re-encoding round trip", new(16, 16384), Libp2pTargets.PublicKey),
+        new("noise-payload", "NoisePayload.Verify: handshake payload (identity key, signature, extensions) over a 32-byte static key", new(32, 32768), Libp2pTargets.NoisePayloadVerify),
+        new("identify", "IdentifyProtocol.ReadAsync: delimited identify messages to the end, merged, bounded", new(64, 65536), Libp2pTargets.Identify),
+        new("multistream-listen", "MultistreamSelect.ListenAsync: header, proposals, ls, na, as a listener", new(64, 65536), Libp2pTargets.MultistreamListen),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
