@@ -57,7 +57,7 @@ public sealed class Libp2pIdentity : IDisposable
         ProtoPrivateKey message;
         try
         {
-            message = ProtoPrivateKey.Parser.ParseFrom(protobuf);
+            message = ProtobufInput.Parse(ProtoPrivateKey.Parser, protobuf);
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -75,7 +75,7 @@ internal sealed class Libp2pPublicKey
         ProtoPublicKey message;
         try
         {
-            message = ProtoPublicKey.Parser.ParseFrom(protobuf);
+            message = ProtobufInput.Parse(ProtoPublicKey.Parser, protobuf);
         }
         catch (InvalidProtocolBufferException ex)
         {

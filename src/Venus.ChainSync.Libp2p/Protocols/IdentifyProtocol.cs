@@ -169,7 +169,7 @@ internal static class IdentifyProtocol
     {
         try
         {
-            return Identify.Parser.ParseFrom(frame);
+            return ProtobufInput.Parse(Identify.Parser, frame);
         }
         catch (InvalidProtocolBufferException e)
         {

@@ -42,7 +42,7 @@ internal static class NoisePayload
         NoiseHandshakePayload message;
         try
         {
-            message = NoiseHandshakePayload.Parser.ParseFrom(payload);
+            message = ProtobufInput.Parse(NoiseHandshakePayload.Parser, payload);
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -152,6 +152,7 @@ public sealed class Libp2pPublicKeyTests
     [InlineData("080112400102")] // Data cut short
     [InlineData("08011280")] // truncated length varint
     [InlineData("ffffffffffffffffffffff")] // garbage
+    [InlineData("23232323232323232323232323232323")] // sixteen nested unknown groups (field 4, wire type 3): past the nesting limit
     public void Hostile_keys_are_protocol_violations(string hex)
     {
         byte[] bytes = Convert.FromHexString(hex);
@@ -206,5 +207,17 @@ public sealed class Libp2pPublicKeyTests
         Assert.False(PeerIdKeys.TryExtractPublicKey(ecdsa.PeerId, out _));
         Assert.False(PeerIdKeys.TryExtractPublicKey(PeerId.ForName("not-a-key"), out _));
         Assert.False(PeerIdKeys.TryExtractPublicKey(default, out _));
+    }
+
+    [Fact]
+    public void Unknown_fields_are_skipped_not_kept()
+    {
+        byte[] key = Convert.FromHexString("08011220" + "1ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e");
+        byte[] withUnknown = [.. key, 0x1a, 0x03, 1, 2, 3]; // field 3, length-delimited: not part of PublicKey
+
+        Libp2pPublicKey decoded = Libp2pPublicKey.Decode(withUnknown);
+
+        Assert.Equal(key, decoded.Encoded.ToArray());
+        Assert.Equal(Libp2pPublicKey.Decode(key).PeerId, decoded.PeerId);
     }
 }
