@@ -35,12 +35,22 @@ internal static class ReadmeEmbeddingExample
         ISyncApi sync = app.Services.GetRequiredService<ISyncApi>();
         HealthCheckService health = app.Services.GetRequiredService<HealthCheckService>();
         HealthReport report = await health.CheckHealthAsync(cancellationToken);
-        await foreach (IReadOnlyList<HeadChange> moves in sync.ChainNotify(cancellationToken))
+        while (report.Status != HealthStatus.Healthy)
         {
-            Console.WriteLine($"head {moves[^1].Kind} at height {moves[^1].TipSet.Height}");
-            if ((report = await health.CheckHealthAsync(cancellationToken)).Status == HealthStatus.Healthy)
+            try
             {
-                break;
+                await foreach (IReadOnlyList<HeadChange> moves in sync.ChainNotify(cancellationToken))
+                {
+                    Console.WriteLine($"head {moves[^1].Kind} at height {moves[^1].TipSet.Height}");
+                    if ((report = await health.CheckHealthAsync(cancellationToken)).Status == HealthStatus.Healthy)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (SlowSubscriberException)
+            {
+                // A fast catch-up outran this reader: subscribe again, from the head as it is now.
             }
         }
 
