@@ -6,7 +6,7 @@ namespace Venus.ChainSync.Libp2p.Connections;
 /// (p2p/host/resource-manager, <c>DefaultLimits</c> in limit_defaults.go and conn_limiter.go) as Lotus configures it
 /// (node/modules/lp2p/rcmgr.go); each says where it comes from.
 /// </summary>
-internal sealed record ConnectionLimits
+public sealed record ConnectionLimits
 {
     /// <summary>
     /// Inbound connections at once, handshaking or established. Lotus raises go's system <c>ConnsInbound</c> (base 64,
@@ -32,11 +32,13 @@ internal sealed record ConnectionLimits
     /// </summary>
     public int MaxPendingUpgrades { get; init; } = 32;
 
-    /// <summary>How long an inbound handshake may take before it is dropped: the upgrader's <c>defaultAcceptTimeout</c>, 15 s.</summary>
-    public TimeSpan UpgradeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long an inbound handshake may take before it is dropped: the upgrader's <c>defaultAcceptTimeout</c>,
+    /// 15 s. Internal: the host takes <see cref="Libp2pHostOptions.UpgradeTimeout"/>.</summary>
+    internal TimeSpan UpgradeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Connections to one peer, both directions: <c>PeerBaseLimit.Conns</c>, 8.</summary>
-    public int MaxConnectionsPerPeer { get; init; } = 8;
+    /// <summary>Connections to one peer, both directions: <c>PeerBaseLimit.Conns</c>, 8. Internal: the host keeps one
+    /// connection per peer.</summary>
+    internal int MaxConnectionsPerPeer { get; init; } = 8;
 
     /// <summary>Streams with one peer, both directions: <c>PeerBaseLimit.Streams</c>, 512.</summary>
     public int MaxStreamsPerPeer { get; init; } = 512;
@@ -50,8 +52,9 @@ internal sealed record ConnectionLimits
     /// </summary>
     public int MaxInboundStreamsPerProtocol { get; init; } = 64;
 
-    /// <summary>Buffer memory one connection may reserve, in bytes: <c>ConnBaseLimit.Memory</c>, 32 MiB.</summary>
-    public long MemoryPerConnection { get; init; } = 32L << 20;
+    /// <summary>Buffer memory one connection may reserve, in bytes: <c>ConnBaseLimit.Memory</c>, 32 MiB. Internal and
+    /// not enforced as a budget: memory is bounded by the Yamux windows and the Noise pipes instead.</summary>
+    internal long MemoryPerConnection { get; init; } = 32L << 20;
 
     /// <summary>The problems with these limits, empty when they are usable: every limit positive, and none larger
     /// than the one that contains it.</summary>

@@ -69,10 +69,11 @@ public sealed class Libp2pHostOptions
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Caps on connections and streams (go-libp2p resource-manager defaults, each documented on
-    /// <see cref="ConnectionLimits"/>). Internal: the defaults are what a node wants; tests tighten them.
+    /// Caps on inbound connections and on streams, each defaulting to go-libp2p's resource manager as Lotus scales
+    /// it (documented on <see cref="ConnectionLimits"/>). Past a connection cap the connection is closed at once;
+    /// past a stream cap the stream is reset and the connection keeps serving.
     /// </summary>
-    internal ConnectionLimits Limits { get; set; } = new();
+    public ConnectionLimits Limits { get; set; } = new();
 
     /// <summary>The problems with these settings; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
