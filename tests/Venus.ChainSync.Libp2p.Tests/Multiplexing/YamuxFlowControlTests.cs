@@ -14,7 +14,7 @@ public sealed class YamuxFlowControlTests
     {
         var pair = DuplexPipePair.Create();
         var time = new FakeTimeProvider();
-        var server = YamuxSession.Start(pair.Right, isClient: false, options ?? new YamuxOptions { KeepAliveEnabled = false }, time);
+        var server = YamuxSession.Start(pair.Right, isClient: false, options ?? new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false }, time);
         return (server, new RawYamuxPeer(pair.Left), time);
     }
 
@@ -79,7 +79,7 @@ public sealed class YamuxFlowControlTests
     [Fact]
     public async Task Larger_initial_window_is_announced_with_the_syn()
     {
-        var options = new YamuxOptions { KeepAliveEnabled = false, InitialWindow = 1 << 20 };
+        var options = new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false, InitialWindow = 1 << 20 };
         var pair = DuplexPipePair.Create();
         await using var client = YamuxSession.Start(pair.Left, isClient: true, options, new FakeTimeProvider());
         var peer = new RawYamuxPeer(pair.Right);
@@ -94,7 +94,7 @@ public sealed class YamuxFlowControlTests
     public async Task Data_is_sent_in_frames_no_larger_than_the_frame_cap_and_never_past_the_window()
     {
         var pair = DuplexPipePair.Create();
-        await using var client = YamuxSession.Start(pair.Left, isClient: true, new YamuxOptions { KeepAliveEnabled = false }, new FakeTimeProvider());
+        await using var client = YamuxSession.Start(pair.Left, isClient: true, new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false }, new FakeTimeProvider());
         var peer = new RawYamuxPeer(pair.Right);
         YamuxStream stream = await client.OpenStreamAsync(CancellationToken.None).AsTask().WaitAsync(YamuxTest.Guard);
 
@@ -122,7 +122,7 @@ public sealed class YamuxFlowControlTests
     {
         var pair = DuplexPipePair.Create();
         var time = new FakeTimeProvider();
-        var options = new YamuxOptions { KeepAliveEnabled = false };
+        var options = new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false };
         await using var client = YamuxSession.Start(pair.Left, isClient: true, options, time);
         var peer = new RawYamuxPeer(pair.Right);
         YamuxStream stream = await client.OpenStreamAsync(CancellationToken.None).AsTask().WaitAsync(YamuxTest.Guard);

@@ -11,7 +11,7 @@ public sealed class YamuxHostileTests
     private static (YamuxSession Server, RawYamuxPeer Peer) Start(YamuxOptions? options = null)
     {
         var pair = DuplexPipePair.Create();
-        var server = YamuxSession.Start(pair.Right, isClient: false, options ?? new YamuxOptions { KeepAliveEnabled = false }, new FakeTimeProvider());
+        var server = YamuxSession.Start(pair.Right, isClient: false, options ?? new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false }, new FakeTimeProvider());
         return (server, new RawYamuxPeer(pair.Left));
     }
 
@@ -119,7 +119,7 @@ public sealed class YamuxHostileTests
     [Fact]
     public async Task Syn_flood_past_the_accept_backlog_is_reset_and_the_session_still_works()
     {
-        (YamuxSession server, RawYamuxPeer peer) = Start(new YamuxOptions { KeepAliveEnabled = false, MaxUnacknowledgedInbound = 4 });
+        (YamuxSession server, RawYamuxPeer peer) = Start(new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false, MaxUnacknowledgedInbound = 4 });
 
         for (uint id = 1; id <= 19; id += 2)
         {
