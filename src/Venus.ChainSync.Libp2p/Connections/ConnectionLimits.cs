@@ -52,9 +52,12 @@ public sealed record ConnectionLimits
     /// </summary>
     public int MaxInboundStreamsPerProtocol { get; init; } = 64;
 
-    /// <summary>Buffer memory one connection may reserve, in bytes: <c>ConnBaseLimit.Memory</c>, 32 MiB. Internal and
-    /// not enforced as a budget: memory is bounded by the Yamux windows and the Noise pipes instead.</summary>
-    internal long MemoryPerConnection { get; init; } = 32L << 20;
+    /// <summary>
+    /// Receive-buffer memory one connection's streams may reserve beyond their initial 256 KiB windows, in bytes:
+    /// <c>ConnBaseLimit.Memory</c>, 32 MiB, the budget go-yamux reserves from when it grows a fast stream's window.
+    /// A stream whose window cannot grow within it keeps its window (it runs slower, nothing fails).
+    /// </summary>
+    public long MemoryPerConnection { get; init; } = 32L << 20;
 
     /// <summary>The problems with these limits, empty when they are usable: every limit positive, and none larger
     /// than the one that contains it.</summary>

@@ -84,7 +84,7 @@ public sealed partial class Libp2pHost : IStreamHost, IAsyncDisposable
         (_identity, _ownsIdentity) = ResolveIdentity(options);
         _limits = options.Limits;
         _transport = new TcpTransport(_time);
-        _upgrader = new ConnectionUpgrader(_identity, options.UpgradeTimeout, new NoiseOptions(), new YamuxOptions(), _time);
+        _upgrader = new ConnectionUpgrader(_identity, options.UpgradeTimeout, new NoiseOptions(), new YamuxOptions { MaxWindowGrowth = options.Limits.MemoryPerConnection }, _time);
         _inboundGate = new InboundConnectionGate(_limits);
         _pendingUpgrades = new SemaphoreSlim(_limits.MaxPendingUpgrades);
         _backoff = new DialBackoff(_time);

@@ -19,6 +19,15 @@ internal sealed record YamuxOptions
     /// no longer know.</summary>
     public uint MaxStreamWindow { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Receive-window bytes the session's streams may hold together beyond their initial windows: the connection's
+    /// memory budget (go-libp2p resource manager <c>ConnBaseLimit.Memory</c>, 32 MiB, from which go-yamux reserves
+    /// each window growth). A stream whose growth does not fit keeps the window it has, as in go-yamux; a stream
+    /// returns what it reserved when it ends. So a peer that makes windows grow and then stops reading pins at most
+    /// this much beyond the initial windows, which <see cref="MaxStreams"/> bounds.
+    /// </summary>
+    public long MaxWindowGrowth { get; init; } = 32L << 20;
+
     /// <summary>Most streams open at once in each direction (go-yamux mux.go DefaultConfig MaxIncomingStreams, 1000;
     /// go-libp2p lifts it to 2^32-1 and leaves the cap to its resource manager, which this host does not have).
     /// Inbound SYNs past it are reset; local opens past it fail.</summary>
@@ -69,6 +78,11 @@ internal sealed record YamuxOptions
         if (MaxStreamWindow < InitialWindow || MaxStreamWindow > int.MaxValue)
         {
             throw new ArgumentException("MaxStreamWindow must be at least InitialWindow and below 2 GiB.", nameof(MaxStreamWindow));
+        }
+
+        if (MaxWindowGrowth < 0)
+        {
+            throw new ArgumentException("MaxWindowGrowth cannot be negative.", nameof(MaxWindowGrowth));
         }
 
         if (MaxStreams <= 0 || MaxUnacknowledgedInbound <= 0)

@@ -39,6 +39,7 @@ internal sealed partial class YamuxSession : IAsyncDisposable
     private readonly Channel<YamuxOutgoingFrame> _control;
     private readonly Channel<YamuxOutgoingFrame> _data;
     private readonly CancellationTokenSource _stop = new();
+    private long _windowGrowth;
     private uint _nextStreamId;
     private int _inbound;
     private int _outbound;
@@ -265,6 +266,34 @@ internal sealed partial class YamuxSession : IAsyncDisposable
             throw new IOException($"{ProtocolId}: the session is closed", _closeReason ?? ex);
         }
     }
+
+    /// <summary>Window growth the streams hold now, in bytes (of <see cref="YamuxOptions.MaxWindowGrowth"/>).</summary>
+    internal long WindowGrowth => Interlocked.Read(ref _windowGrowth);
+
+    /// <summary>Takes <paramref name="bytes"/> of window growth from the session's budget; false (and nothing taken)
+    /// when it does not fit.</summary>
+    internal bool TryReserveWindowGrowth(long bytes)
+    {
+        long current = Interlocked.Read(ref _windowGrowth);
+        while (true)
+        {
+            if (current + bytes > Options.MaxWindowGrowth)
+            {
+                return false;
+            }
+
+            long seen = Interlocked.CompareExchange(ref _windowGrowth, current + bytes, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Gives back window growth a stream held.</summary>
+    internal void ReleaseWindowGrowth(long bytes) => Interlocked.Add(ref _windowGrowth, -bytes);
 
     /// <summary>Forgets a stream that is closed both ways, reset or released.</summary>
     internal void RemoveStream(YamuxStream stream)

@@ -16,6 +16,7 @@ internal sealed partial class YamuxStream
     private long _buffered;
     private long _consumedUnacked;
     private long _epochStart;
+    private long _reservedGrowth;
     private bool _readerDone;
 
     /// <summary>Takes <paramref name="length"/> bytes from the window granted; false if the peer sends more than
@@ -105,8 +106,12 @@ internal sealed partial class YamuxStream
             if (rtt > TimeSpan.Zero && _session.Time.GetElapsedTime(_epochStart, now) < rtt * 4 && _recvWindow < max)
             {
                 uint grown = (uint)Math.Min((long)_recvWindow * 2, max);
-                _consumedUnacked += grown - _recvWindow;
-                _recvWindow = grown;
+                if (_session.TryReserveWindowGrowth(grown - _recvWindow))
+                {
+                    _reservedGrowth += grown - _recvWindow;
+                    _consumedUnacked += grown - _recvWindow;
+                    _recvWindow = grown;
+                }
             }
 
             _epochStart = now;
@@ -116,6 +121,14 @@ internal sealed partial class YamuxStream
         }
 
         _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, delta));
+    }
+
+    /// <summary>Gives the window growth this stream reserved back to the session, once it has ended. Under the
+    /// lock.</summary>
+    private void ReleaseWindowGrowth()
+    {
+        _session.ReleaseWindowGrowth(_reservedGrowth);
+        _reservedGrowth = 0;
     }
 
     /// <summary>The application completed <see cref="Input"/>: what is buffered counts as consumed, and so will

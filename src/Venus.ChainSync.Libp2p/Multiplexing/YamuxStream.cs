@@ -214,6 +214,7 @@ internal sealed partial class YamuxStream : IDuplexPipe, IAsyncDisposable
         lock (_gate)
         {
             _removed = true;
+            ReleaseWindowGrowth();
             if (_failure is null)
             {
                 Fail(failure);
@@ -252,6 +253,7 @@ internal sealed partial class YamuxStream : IDuplexPipe, IAsyncDisposable
             }
 
             _removed = true;
+            ReleaseWindowGrowth();
         }
 
         _session.RemoveStream(this);

@@ -77,6 +77,56 @@ public sealed class YamuxFlowControlTests
     }
 
     [Fact]
+    public async Task Window_growth_past_the_connection_budget_is_not_granted_and_an_ended_stream_gives_its_growth_back()
+    {
+        // A budget of one doubling: the first fast stream grows to 512 KiB, the second keeps 256 KiB.
+        (YamuxSession server, RawYamuxPeer peer, FakeTimeProvider time) = Start(
+            new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false, MaxWindowGrowth = Window });
+        await using (server)
+        {
+            await MeasureRoundTripAsync(server, peer, time);
+            Assert.Equal((uint)(Window / 2) + (uint)Window, await ConsumeHalfAsync(server, peer, 1));
+            Assert.Equal(Window, server.WindowGrowth);
+
+            Assert.Equal((uint)(Window / 2), await ConsumeHalfAsync(server, peer, 3));
+            Assert.Equal(Window, server.WindowGrowth);
+
+            await peer.SendAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, 1, 0);
+            await peer.RoundTripAsync();
+            Assert.Equal(0, server.WindowGrowth);
+            Assert.Equal((uint)(Window / 2) + (uint)Window, await ConsumeHalfAsync(server, peer, 5));
+        }
+    }
+
+    /// <summary>Answers the server's ping after 100 ms of fake time, so the auto-tuning has a round trip.</summary>
+    private static async Task MeasureRoundTripAsync(YamuxSession server, RawYamuxPeer peer, FakeTimeProvider time)
+    {
+        Task<TimeSpan> ping = server.PingAsync(CancellationToken.None).AsTask();
+        (YamuxHeader request, _) = await peer.ReceiveUntilAsync(YamuxFrameType.Ping);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await peer.SendAsync(YamuxFrameType.Ping, YamuxFlags.Ack, 0, request.Length);
+        await ping.WaitAsync(YamuxTest.Guard);
+    }
+
+    /// <summary>Opens stream <paramref name="id"/> from the peer, sends half a window that the server reads at once,
+    /// and returns the window update the server grants for it.</summary>
+    private static async Task<uint> ConsumeHalfAsync(YamuxSession server, RawYamuxPeer peer, uint id)
+    {
+        await peer.SendAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, id, 0);
+        YamuxStream stream = await server.AcceptStreamAsync(CancellationToken.None).AsTask().WaitAsync(YamuxTest.Guard);
+        await peer.SendAsync(YamuxFrameType.Data, YamuxFlags.None, id, Window / 2, new byte[Window / 2]);
+        await YamuxTest.ReadExactlyAsync(stream.Input, Window / 2);
+        while (true)
+        {
+            (YamuxHeader update, _) = await peer.ReceiveUntilAsync(YamuxFrameType.WindowUpdate);
+            if (update.StreamId == id && update.Flags == YamuxFlags.None)
+            {
+                return update.Length;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Larger_initial_window_is_announced_with_the_syn()
     {
         var options = new YamuxOptions { MeasureRoundTripAtStart = false, KeepAliveEnabled = false, InitialWindow = 1 << 20 };
