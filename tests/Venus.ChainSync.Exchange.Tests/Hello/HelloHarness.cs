@@ -10,6 +10,7 @@ using Venus.ChainSync.Hello;
 using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Testing;
+using Venus.ChainSync.TestSupport;
 
 namespace Venus.ChainSync.Exchange.Tests.Hello;
 
@@ -49,8 +50,8 @@ internal static class HelloChain
 }
 
 /// <summary>
-/// One <see cref="HelloService"/> on host "us" of an in-memory network with a fake clock, substitutes for the
-/// exchange client and the chain source, a metric collector for greetings and a fake log.
+/// One <see cref="HelloService"/> on host "us" of a <see cref="StreamNetworkKit"/>, with a fake clock for the
+/// service, substitutes for the exchange client and the chain source, a metric collector for greetings and a fake log.
 /// </summary>
 internal sealed class HelloHarness : IAsyncDisposable
 {
@@ -63,11 +64,11 @@ internal sealed class HelloHarness : IAsyncDisposable
     private readonly TestMeterFactory _meters = new();
     private IAsyncEnumerator<GreetedHead>? _heads;
 
-    public HelloHarness(HelloServiceOptions? options = null)
+    private HelloHarness(SignallingTimeProvider time, StreamNetworkKit network, IStreamHost us, HelloServiceOptions? options)
     {
-        Time = new SignallingTimeProvider(Start);
-        Network = new InMemoryNetwork(Time);
-        Us = Network.CreateHost("us");
+        Time = time;
+        Network = network;
+        Us = us;
         Chain.Genesis.Returns(HelloChain.Genesis.Cid);
         Chain.GetHeaviestAsync(Arg.Any<CancellationToken>())
             .Returns(new HelloChainHead(HelloChain.OurHead.Key, HelloChain.OurHead.Height, new BigInteger(30)));
@@ -77,14 +78,23 @@ internal sealed class HelloHarness : IAsyncDisposable
         Service = new HelloService(Us, Exchange, Chain, Metrics, Time, new FakeLogger<HelloService>(Logs), options);
     }
 
+    /// <summary>A harness whose hosts come from <paramref name="network"/>, given the service's fake clock.</summary>
+    public static async Task<HelloHarness> CreateAsync(Func<TimeProvider, StreamNetworkKit> network, HelloServiceOptions? options = null)
+    {
+        var time = new SignallingTimeProvider(Start);
+        StreamNetworkKit kit = network(time);
+        IStreamHost us = await kit.CreateHostAsync("us");
+        return new HelloHarness(time, kit, us, options);
+    }
+
     /// <summary>Unix nanoseconds of <see cref="Start"/>.</summary>
     public static long StartNanoseconds => (Start - DateTimeOffset.UnixEpoch).Ticks * TimeSpan.NanosecondsPerTick;
 
     public SignallingTimeProvider Time { get; }
 
-    public InMemoryNetwork Network { get; }
+    public StreamNetworkKit Network { get; }
 
-    public InMemoryHost Us { get; }
+    public IStreamHost Us { get; }
 
     public IChainExchange Exchange { get; } = Substitute.For<IChainExchange>();
 
@@ -108,7 +118,7 @@ internal sealed class HelloHarness : IAsyncDisposable
     public Task StartAsync() => Service.StartAsync(Guard());
 
     /// <summary>Opens a hello stream from <paramref name="from"/>, writes <paramref name="greeting"/> and reads the answer.</summary>
-    public static async Task<LatencyMessage> GreetAsync(InMemoryHost from, PeerId to, HelloMessage greeting, bool halfClose = true)
+    public static async Task<LatencyMessage> GreetAsync(IStreamHost from, PeerId to, HelloMessage greeting, bool halfClose = true)
     {
         await using INetworkStream stream = await from.OpenStreamAsync(to, HelloMessage.ProtocolId, Guard());
         await stream.Output.WriteAsync(greeting.Encode(), Guard());
@@ -124,7 +134,7 @@ internal sealed class HelloHarness : IAsyncDisposable
         return LatencyMessage.Decode(await ReadAllAsync(stream));
     }
 
-    public Task<LatencyMessage> GreetAsync(InMemoryHost from, HelloMessage greeting, bool halfClose = true) => GreetAsync(from, Us.LocalPeer, greeting, halfClose);
+    public Task<LatencyMessage> GreetAsync(IStreamHost from, HelloMessage greeting, bool halfClose = true) => GreetAsync(from, Us.LocalPeer, greeting, halfClose);
 
     /// <summary>Reads what the other end writes until it half-closes.</summary>
     public static async Task<byte[]> ReadAllAsync(INetworkStream stream) =>
