@@ -15,6 +15,7 @@ internal sealed record ReadLimits(long MaxBytes, TimeSpan FirstByteTimeout, long
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBytes, 1, nameof(MaxBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBytes, Array.MaxLength, nameof(MaxBytes)); // one array holds the message
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FirstByteTimeout, TimeSpan.Zero, nameof(FirstByteTimeout));
         ArgumentOutOfRangeException.ThrowIfNegative(MinBytesPerSecond, nameof(MinBytesPerSecond));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Deadline, TimeSpan.Zero, nameof(Deadline));

@@ -1,4 +1,5 @@
 using Venus.ChainSync.Libp2p;
+using Venus.ChainSync.Libp2p.Connections;
 using Venus.ChainSync.Network;
 
 namespace Venus.ChainSync.TestSupport;
@@ -13,6 +14,9 @@ internal sealed class Libp2pStreamNetworkKit : StreamNetworkKit
 
     /// <inheritdoc/>
     public override string Name => "libp2p hosts on loopback";
+
+    /// <inheritdoc/>
+    public override int MaxInboundStreamsPerProtocol => new ConnectionLimits().MaxInboundStreamsPerProtocol;
 
     /// <inheritdoc/>
     public override async Task<IStreamHost> CreateHostAsync(string name)
@@ -37,8 +41,8 @@ internal sealed class Libp2pStreamNetworkKit : StreamNetworkKit
         var dialler = (Libp2pHost)from;
         var listener = (Libp2pHost)to;
         CancellationToken guard = TestGuard.Token();
-        Task atFrom = IdentifiedAsync(dialler, listener.LocalPeer, guard);
-        Task atTo = IdentifiedAsync(listener, dialler.LocalPeer, guard);
+        Task atFrom = UntilAsync(dialler, listener.LocalPeer, ConnectionChange.Identified, () => dialler.GetPeerProtocols(listener.LocalPeer).Count > 0, guard);
+        Task atTo = UntilAsync(listener, dialler.LocalPeer, ConnectionChange.Identified, () => listener.GetPeerProtocols(dialler.LocalPeer).Count > 0, guard);
         await dialler.ConnectAsync(listener.ListenAddresses[0], guard);
         await Task.WhenAll(atFrom, atTo);
     }
@@ -50,39 +54,5 @@ internal sealed class Libp2pStreamNetworkKit : StreamNetworkKit
         {
             await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         }
-    }
-
-    /// <summary>Completes once <paramref name="host"/> has identified <paramref name="peer"/>: at once when it already
-    /// has, else at its <see cref="ConnectionChange.Identified"/> event. The subscription is in place on return (an
-    /// async method runs synchronously up to its first await).</summary>
-    private static async Task IdentifiedAsync(Libp2pHost host, PeerId peer, CancellationToken guard)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(guard);
-        await using IAsyncEnumerator<ConnectionEvent> events = host.ConnectionEvents(stop.Token).GetAsyncEnumerator(stop.Token);
-        ValueTask<bool> next = events.MoveNextAsync(); // subscribes before the connection can be made
-        if (host.GetPeerProtocols(peer).Count > 0)
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await next;
-            }
-            catch (OperationCanceledException)
-            {
-                // The subscription was only needed until the check above.
-            }
-
-            return;
-        }
-
-        for (bool more = await next; more; more = await events.MoveNextAsync())
-        {
-            if (events.Current.Peer == peer && events.Current.Change == ConnectionChange.Identified)
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"the events ended before {peer} was identified");
     }
 }

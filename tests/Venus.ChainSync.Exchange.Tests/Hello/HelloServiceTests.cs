@@ -98,7 +98,7 @@ public abstract class HelloServiceSuite
         await harness.WaitForResultAsync("wrong_genesis");
 
         Assert.DoesNotContain(peer.LocalPeer, harness.Us.ConnectedPeers);
-        Assert.DoesNotContain(harness.Us.LocalPeer, peer.ConnectedPeers);
+        await harness.Network.DisconnectedAsync(peer, harness.Us.LocalPeer); // the guard fails the test if never
         Assert.Empty(await harness.StopAndDrainAsync());
         await harness.Chain.DidNotReceiveWithAnyArgs().TryLoadFullTipSetAsync(default!, default);
         await harness.Exchange.DidNotReceiveWithAnyArgs().GetFullTipSetAsync(default!, default!, default);

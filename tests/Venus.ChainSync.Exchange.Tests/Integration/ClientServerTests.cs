@@ -2,29 +2,46 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Venus.ChainSync.Exchange;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
+using Venus.ChainSync.Network;
 using Venus.ChainSync.Testing;
+using Venus.ChainSync.TestSupport;
 
 namespace Venus.ChainSync.Exchange.Tests.Integration;
 
-/// <summary>The real client against the real server over the in-memory network.</summary>
-public sealed class ClientServerTests : IAsyncLifetime
+/// <summary>The suite over the in-memory network.</summary>
+public sealed class ClientServerTests : ClientServerSuite
 {
-    private readonly InMemoryNetwork _network = new();
+    internal override StreamNetworkKit CreateNetwork() => new InMemoryStreamNetworkKit();
+}
+
+/// <summary>The suite again, client and server each a libp2p host on loopback.</summary>
+public sealed class ClientServerOverLibp2pTests : ClientServerSuite
+{
+    internal override StreamNetworkKit CreateNetwork() => new Libp2pStreamNetworkKit();
+}
+
+/// <summary>The real client against the real server, on every <see cref="StreamNetworkKit"/>.</summary>
+public abstract class ClientServerSuite : IAsyncLifetime
+{
     private readonly MemoryBlockstore _store = new();
+    private StreamNetworkKit _network = null!;
     private ChainExchangeServer _server = null!;
     private ChainExchangeClient _client = null!;
     private ChainBuilder _chain = null!;
 
-    public Task InitializeAsync()
+    internal abstract StreamNetworkKit CreateNetwork();
+
+    public async Task InitializeAsync()
     {
-        InMemoryHost serverHost = _network.CreateHost("server");
-        InMemoryHost clientHost = _network.CreateHost("client");
+        _network = CreateNetwork();
+        IStreamHost serverHost = await _network.CreateHostAsync("server");
+        IStreamHost clientHost = await _network.CreateHostAsync("client");
         _server = new ChainExchangeServer(serverHost, _store, logger: NullLogger<ChainExchangeServer>.Instance);
         _server.Start();
+        await _network.ConnectAsync(clientHost, serverHost); // the client asks only peers whose identify lists the exchange, as Lotus's
         _client = new ChainExchangeClient(clientHost, TimeProvider.System, NullLogger<ChainExchangeClient>.Instance, random: new Random(7));
         _client.AddPeer(serverHost.LocalPeer);
         _chain = new ChainBuilder(_store, seed: 11);
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

@@ -2,14 +2,32 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
+using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Primitives.Cbor;
 using Venus.ChainSync.Testing;
+using Venus.ChainSync.TestSupport;
 
 namespace Venus.ChainSync.Exchange.Tests.Server;
 
-/// <summary>What the server answers: chains, statuses and Lotus's validation, over a built chain.</summary>
-public class ChainExchangeServerAnswerTests
+/// <summary>The suite on the in-memory network.</summary>
+public sealed class ChainExchangeServerAnswerTests : ChainExchangeServerAnswerSuite
 {
+    internal override StreamNetworkKit CreateNetwork(TimeProvider time) => new InMemoryStreamNetworkKit(time);
+}
+
+/// <summary>The suite again, client and server each a libp2p host on loopback.</summary>
+public sealed class ChainExchangeServerAnswerOverLibp2pTests : ChainExchangeServerAnswerSuite
+{
+    internal override StreamNetworkKit CreateNetwork(TimeProvider time) => new Libp2pStreamNetworkKit();
+}
+
+/// <summary>What the server answers: chains, statuses and Lotus's validation, over a built chain. Runs on every <see cref="StreamNetworkKit"/>; the server's clock is always fake.</summary>
+public abstract class ChainExchangeServerAnswerSuite
+{
+    internal abstract StreamNetworkKit CreateNetwork(TimeProvider time);
+
+    private Task<ServerHarness> NewHarnessAsync(IBlockstore store, ExchangeServerOptions? options = null) => ServerHarness.CreateAsync(CreateNetwork, store, options);
+
     private const ExchangeOptions Both = ExchangeOptions.Headers | ExchangeOptions.Messages;
 
     [Theory]
@@ -25,7 +43,7 @@ public class ChainExchangeServerAnswerTests
     public async Task Walk_back_from_the_head_answers_Ok_with_exactly_what_was_asked(int length, ExchangeOptions options)
     {
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, (ulong)length, options), Wait.Guard());
 
@@ -39,7 +57,7 @@ public class ChainExchangeServerAnswerTests
     public async Task Messages_shared_by_blocks_are_sent_once_and_each_block_gets_its_exact_list_back()
     {
         TestChain chain = TestChain.Build(seed: 3, count: 2, _ => new TipSetSpec(Blocks: 5, BlsMessages: 3, SecpMessages: 2, SharedMessages: 4));
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 1, Both), Wait.Guard());
 
@@ -54,7 +72,7 @@ public class ChainExchangeServerAnswerTests
     public async Task A_peer_that_does_not_half_close_is_served_once_its_request_is_whole()
     {
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
         CancellationToken guard = Wait.Guard();
 
         await using INetworkStream stream = await harness.OpenAsync(guard);
@@ -72,7 +90,7 @@ public class ChainExchangeServerAnswerTests
     {
         TestChain chain = TestChain.Shared;
         TipSet head = chain.TipSets[5];
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(head.Key, 900, options), Wait.Guard());
 
@@ -91,7 +109,7 @@ public class ChainExchangeServerAnswerTests
     {
         TestChain chain = TestChain.Shared;
         TipSet head = chain.TipSets[5];
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(head.Key, 6, Both), Wait.Guard());
 
@@ -106,7 +124,7 @@ public class ChainExchangeServerAnswerTests
         IReadOnlyList<TipSet> back = chain.Back(chain.Head, 10);
         var store = new FaultyBlockstore(chain.Store);
         store.Hidden.Add(back[3].Blocks[^1].Cid);
-        await using var harness = new ServerHarness(store);
+        await using ServerHarness harness = await NewHarnessAsync(store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
 
@@ -124,7 +142,7 @@ public class ChainExchangeServerAnswerTests
         int at = back.ToList().FindIndex(t => t.Key == withMessages.Key);
         var store = new FaultyBlockstore(chain.Store);
         store.Hidden.Add(withMessages.Blocks.First(b => b.SecpkMessages.Length > 0).SecpkMessages[^1].Cid);
-        await using var harness = new ServerHarness(store);
+        await using ServerHarness harness = await NewHarnessAsync(store);
 
         ExchangeResponse messages = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, ExchangeOptions.Messages), Wait.Guard());
         ExchangeResponse headers = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, ExchangeOptions.Headers), Wait.Guard());
@@ -138,7 +156,7 @@ public class ChainExchangeServerAnswerTests
     [Fact]
     public async Task Unknown_head_is_an_InternalError_as_Lotus_answers_it()
     {
-        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        await using ServerHarness harness = await NewHarnessAsync(TestChain.Shared.Store);
         var unknown = TipSetKey.Create(Cid.ComputeDagCbor([0x01]));
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(unknown, 10, Both), Wait.Guard());
@@ -155,7 +173,7 @@ public class ChainExchangeServerAnswerTests
         TestChain chain = TestChain.Shared;
         var store = new FaultyBlockstore(chain.Store);
         store.Hidden.Add(chain.Head.Blocks[0].Messages);
-        await using var harness = new ServerHarness(store);
+        await using ServerHarness harness = await NewHarnessAsync(store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
 
@@ -167,7 +185,7 @@ public class ChainExchangeServerAnswerTests
     {
         TestChain chain = TestChain.Shared;
         var mixed = TipSetKey.Create(chain.Head.Blocks[0].Cid, chain.TipSets[^2].Blocks[0].Cid);
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(mixed, 1, Both), Wait.Guard());
 
@@ -183,7 +201,7 @@ public class ChainExchangeServerAnswerTests
     public async Task Invalid_request_is_a_BadRequest_in_Lotus_words(ExchangeOptions options, ulong length, bool emptyHead, string message)
     {
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(emptyHead ? TipSetKey.Empty : chain.Head.Key, length, options), Wait.Guard());
 
@@ -201,7 +219,7 @@ public class ChainExchangeServerAnswerTests
     [InlineData(new byte[] { 0x83, 0x80, 0x01 }, true)]
     public async Task Garbage_is_answered_BadRequest(byte[] garbage, bool halfClose)
     {
-        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        await using ServerHarness harness = await NewHarnessAsync(TestChain.Shared.Store);
         CancellationToken guard = Wait.Guard();
 
         await using INetworkStream stream = await harness.OpenAsync(guard);
@@ -223,7 +241,7 @@ public class ChainExchangeServerAnswerTests
     [Fact]
     public async Task Request_over_the_size_limit_is_a_BadRequest_without_waiting_for_the_rest()
     {
-        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        await using ServerHarness harness = await NewHarnessAsync(TestChain.Shared.Store);
         CancellationToken guard = Wait.Guard();
         byte[] huge = new byte[70 * 1024];
         huge[0] = 0x83;
@@ -244,7 +262,7 @@ public class ChainExchangeServerAnswerTests
         TestChain chain = TestChain.Shared;
         var store = new FaultyBlockstore(chain.Store);
         store.Failing.Add(chain.Back(chain.Head, 5)[4].Blocks[0].Cid);
-        await using var harness = new ServerHarness(store);
+        await using ServerHarness harness = await NewHarnessAsync(store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, ExchangeOptions.Headers), Wait.Guard());
 
@@ -260,7 +278,7 @@ public class ChainExchangeServerAnswerTests
         TestChain chain = TestChain.Shared;
         var store = new FaultyBlockstore(chain.Store);
         store.Replaced.Add(chain.Back(chain.Head, 5)[2].Blocks[0].Cid, [0x82, 0x01, 0x02]);
-        await using var harness = new ServerHarness(store);
+        await using ServerHarness harness = await NewHarnessAsync(store);
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, ExchangeOptions.Headers), Wait.Guard());
 

@@ -4,18 +4,41 @@ using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
+using Venus.ChainSync.TestSupport;
 
 namespace Venus.ChainSync.Exchange.Tests.Server;
 
-/// <summary>Deadlines, load shedding, the response cap and the server's lifetime, driven by a fake clock.</summary>
-public class ChainExchangeServerLimitTests
+/// <summary>The suite on the in-memory network.</summary>
+public sealed class ChainExchangeServerLimitTests : ChainExchangeServerLimitSuite
 {
+    internal override StreamNetworkKit CreateNetwork(TimeProvider time) => new InMemoryStreamNetworkKit(time);
+}
+
+/// <summary>The suite again, client and server each a libp2p host on loopback.</summary>
+public sealed class ChainExchangeServerLimitOverLibp2pTests : ChainExchangeServerLimitSuite
+{
+    internal override StreamNetworkKit CreateNetwork(TimeProvider time) => new Libp2pStreamNetworkKit();
+}
+
+/// <summary>Deadlines, load shedding, the response cap and the server's lifetime, driven by a fake clock. Runs on every <see cref="StreamNetworkKit"/>; the server's clock is always fake.</summary>
+public abstract class ChainExchangeServerLimitSuite
+{
+    internal abstract StreamNetworkKit CreateNetwork(TimeProvider time);
+
+    private Task<ServerHarness> NewHarnessAsync(IBlockstore store, ExchangeServerOptions? options = null) => ServerHarness.CreateAsync(CreateNetwork, store, options);
+
+    /// <summary>Asks <paramref name="server"/> for a tipset and expects the stream refused: at once on the in-memory
+    /// network; on a libp2p host, which selected the protocol optimistically because the server listed it, at the
+    /// first read.</summary>
+    private static async Task AssertRefusedAsync(IStreamHost client, IStreamHost server, TimeProvider time, CancellationToken guard) =>
+        await Assert.ThrowsAnyAsync<IOException>(() => RawClient.RequestAsync(client, server.LocalPeer, new ExchangeRequest(TestChain.Shared.Head.Key, 1, Both), time, guard));
+
     private const ExchangeOptions Both = ExchangeOptions.Headers | ExchangeOptions.Messages;
 
     [Fact]
     public async Task Request_that_never_completes_is_reset_at_the_read_deadline()
     {
-        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        await using ServerHarness harness = await NewHarnessAsync(TestChain.Shared.Store);
         CancellationToken guard = Wait.Guard();
         byte[] request = new ExchangeRequest(TestChain.Shared.Head.Key, 1, Both).Encode();
 
@@ -35,7 +58,7 @@ public class ChainExchangeServerLimitTests
     public async Task Request_written_a_byte_at_a_time_within_the_deadline_is_served()
     {
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
         CancellationToken guard = Wait.Guard();
         byte[] request = new ExchangeRequest(chain.Head.Key, 2, Both).Encode();
 
@@ -57,7 +80,7 @@ public class ChainExchangeServerLimitTests
     [Fact]
     public async Task Request_written_a_byte_at_a_time_past_the_deadline_is_reset()
     {
-        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        await using ServerHarness harness = await NewHarnessAsync(TestChain.Shared.Store);
         CancellationToken guard = Wait.Guard();
         byte[] request = new ExchangeRequest(TestChain.Shared.Head.Key, 2, Both).Encode();
 
@@ -88,24 +111,26 @@ public class ChainExchangeServerLimitTests
     }
 
     [Fact]
-    public async Task Thousand_concurrent_requests_from_one_peer_are_shed_with_GoAway_beyond_the_per_peer_cap()
+    public async Task Concurrent_requests_from_one_peer_are_shed_with_GoAway_beyond_the_per_peer_cap()
     {
-        const int Streams = 1000;
+        // A thousand on the in-memory network; a libp2p host lets one peer open only 64 streams per protocol to it
+        // (go-libp2p's ProtocolPeerBaseLimit), still twice the server's cap.
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
+        int count = Math.Min(1000, harness.Network.MaxInboundStreamsPerProtocol);
         CancellationToken guard = Wait.Guard();
         int cap = new ExchangeServerOptions().MaxConcurrentRequestsPerPeer;
 
         // Every stream opens before any request is sent, so exactly `cap` of them hold a slot while waiting for
         // their request, and every other one is answered GoAway at once.
-        var streams = new INetworkStream[Streams];
-        for (int i = 0; i < Streams; i++)
+        var streams = new INetworkStream[count];
+        for (int i = 0; i < count; i++)
         {
             streams[i] = await harness.OpenAsync(guard);
         }
 
         Task<ExchangeResponse>[] responses = [.. streams.Select(s => RawClient.ReadResponseAsync(s, harness.Time, guard))];
-        await Wait.UntilAsync(() => responses.Count(r => r.IsCompleted) == Streams - cap, guard);
+        await Wait.UntilAsync(() => responses.Count(r => r.IsCompleted) == count - cap, guard);
         Assert.Equal(cap, harness.Server.AdmittedRequests);
 
         byte[] request = new ExchangeRequest(chain.Head.Key, 5, Both).Encode();
@@ -117,10 +142,10 @@ public class ChainExchangeServerLimitTests
 
         ExchangeResponse[] answered = await Task.WhenAll(responses);
 
-        Assert.Equal(Streams - cap, answered.Count(r => r.Status == ExchangeStatus.GoAway));
+        Assert.Equal(count - cap, answered.Count(r => r.Status == ExchangeStatus.GoAway));
         Assert.Equal(cap, answered.Count(r => r.Status == ExchangeStatus.Ok));
         Assert.All(answered.Where(r => r.Status == ExchangeStatus.Ok), r => chain.AssertAnswers(r, chain.Back(chain.Head, 5), Both));
-        Assert.Equal(Streams - cap, harness.Count("go_away"));
+        Assert.Equal(count - cap, harness.Count("go_away"));
         Assert.Equal(cap, harness.Count("ok"));
 
         // Still healthy: slots were given back, and the next request is served.
@@ -139,7 +164,7 @@ public class ChainExchangeServerLimitTests
         // Lotus's fetchMessages: 16 requests of 8 tipsets at once, each failing the batch after 5 failed tries.
         const int LotusConcurrency = 16;
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
         CancellationToken guard = Wait.Guard();
 
         // All 16 hold a slot at the same time before any request is written.
@@ -178,7 +203,7 @@ public class ChainExchangeServerLimitTests
     public async Task Requests_from_many_peers_beyond_the_default_total_cap_are_shed_with_GoAway()
     {
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
         CancellationToken guard = Wait.Guard();
         var defaults = new ExchangeServerOptions();
         int peers = (defaults.MaxConcurrentRequests / defaults.MaxConcurrentRequestsPerPeer) + 1;
@@ -187,7 +212,7 @@ public class ChainExchangeServerLimitTests
         var streams = new List<INetworkStream>();
         for (int p = 0; p < peers; p++)
         {
-            InMemoryHost host = harness.Network.CreateHost($"peer-{p}");
+            IStreamHost host = await harness.Network.CreateHostAsync($"peer-{p}");
             for (int i = 0; i < defaults.MaxConcurrentRequestsPerPeer; i++)
             {
                 streams.Add(await harness.OpenAsync(host, guard));
@@ -220,7 +245,7 @@ public class ChainExchangeServerLimitTests
     public async Task A_peer_over_its_bytes_in_flight_cap_gets_its_head_tipset_only_while_other_peers_are_served_whole()
     {
         BigChain big = await BigChain.BuildAsync();
-        await using var harness = new ServerHarness(big.Chain.Store, new ExchangeServerOptions { MaxBytesInFlightPerPeer = big.ResponseBytes });
+        await using ServerHarness harness = await NewHarnessAsync(big.Chain.Store, new ExchangeServerOptions { MaxBytesInFlightPerPeer = big.ResponseBytes });
         CancellationToken guard = Wait.Guard();
 
         // The first response fills the peer's budget and stalls: its client does not read, and it is larger than
@@ -231,7 +256,7 @@ public class ChainExchangeServerLimitTests
         await Wait.UntilAsync(() => harness.Server.BytesInFlight == big.ResponseBytes, guard);
 
         ExchangeResponse sameAgain = await harness.RequestAsync(big.Request, guard);
-        InMemoryHost other = harness.Network.CreateHost("other");
+        IStreamHost other = await harness.Network.CreateHostAsync("other");
         ExchangeResponse otherPeer = await RawClient.RequestAsync(other, harness.ServerHost.LocalPeer, big.Request, harness.Time, guard);
         ExchangeResponse first = await RawClient.ReadResponseAsync(stalled, harness.Time, guard);
 
@@ -249,7 +274,7 @@ public class ChainExchangeServerLimitTests
     public async Task Total_bytes_in_flight_cap_turns_away_a_request_whose_head_does_not_fit_until_bytes_are_given_back()
     {
         BigChain big = await BigChain.BuildAsync();
-        await using var harness = new ServerHarness(big.Chain.Store, new ExchangeServerOptions { MaxBytesInFlight = big.ResponseBytes });
+        await using ServerHarness harness = await NewHarnessAsync(big.Chain.Store, new ExchangeServerOptions { MaxBytesInFlight = big.ResponseBytes });
         CancellationToken guard = Wait.Guard();
 
         await using INetworkStream stalled = await harness.OpenAsync(guard);
@@ -257,7 +282,7 @@ public class ChainExchangeServerLimitTests
         await stalled.CompleteWritingAsync(guard);
         await Wait.UntilAsync(() => harness.Server.BytesInFlight == big.ResponseBytes, guard);
 
-        InMemoryHost other = harness.Network.CreateHost("other");
+        IStreamHost other = await harness.Network.CreateHostAsync("other");
         ExchangeResponse turnedAway = await RawClient.RequestAsync(other, harness.ServerHost.LocalPeer, big.Request, harness.Time, guard);
         Assert.Equal(ExchangeStatus.GoAway, turnedAway.Status);
 
@@ -272,10 +297,10 @@ public class ChainExchangeServerLimitTests
     public async Task Requests_beyond_the_total_cap_are_shed_whatever_the_peer()
     {
         TestChain chain = TestChain.Shared;
-        await using var harness = new ServerHarness(chain.Store, new ExchangeServerOptions { MaxConcurrentRequests = 2, MaxConcurrentRequestsPerPeer = 2 });
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store, new ExchangeServerOptions { MaxConcurrentRequests = 2, MaxConcurrentRequestsPerPeer = 2 });
         CancellationToken guard = Wait.Guard();
-        InMemoryHost second = harness.Network.CreateHost("second");
-        InMemoryHost third = harness.Network.CreateHost("third");
+        IStreamHost second = await harness.Network.CreateHostAsync("second");
+        IStreamHost third = await harness.Network.CreateHostAsync("third");
 
         await using INetworkStream first = await harness.OpenAsync(guard);
         await using INetworkStream other = await harness.OpenAsync(second, guard);
@@ -296,7 +321,7 @@ public class ChainExchangeServerLimitTests
     {
         // About 2.5 MiB of response: more than the transport buffers, so the writer must wait for the reader.
         TestChain chain = TestChain.Build(seed: 5, count: 20, _ => new TipSetSpec(BlsMessages: 30), new ChainBuilderOptions { MessageParamsBytes = 4096 });
-        await using var harness = new ServerHarness(chain.Store);
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store);
         CancellationToken guard = Wait.Guard();
 
         INetworkStream stream = await harness.OpenAsync(guard);
@@ -321,13 +346,13 @@ public class ChainExchangeServerLimitTests
     {
         TestChain chain = TestChain.Shared;
         ExchangeResponse full;
-        await using (var unlimited = new ServerHarness(chain.Store))
+        await using (ServerHarness unlimited = await NewHarnessAsync(chain.Store))
         {
             full = await unlimited.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
         }
 
         long threeFit = 16 + full.Chain.Take(3).Sum(ResponseEncoding.MeasureBundle);
-        await using var harness = new ServerHarness(chain.Store, new ExchangeServerOptions { MaxResponseBytes = threeFit });
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store, new ExchangeServerOptions { MaxResponseBytes = threeFit });
 
         ExchangeResponse capped = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 10, Both), Wait.Guard());
 
@@ -340,7 +365,7 @@ public class ChainExchangeServerLimitTests
     public async Task Head_tipset_larger_than_the_byte_cap_is_an_InternalError()
     {
         TestChain chain = TestChain.Build(seed: 9, count: 1, _ => new TipSetSpec(Blocks: 3, BlsMessages: 20));
-        await using var harness = new ServerHarness(chain.Store, new ExchangeServerOptions { MaxResponseBytes = 1024 });
+        await using ServerHarness harness = await NewHarnessAsync(chain.Store, new ExchangeServerOptions { MaxResponseBytes = 1024 });
 
         ExchangeResponse response = await harness.RequestAsync(new ExchangeRequest(chain.Head.Key, 1, Both), Wait.Guard());
 
@@ -351,7 +376,7 @@ public class ChainExchangeServerLimitTests
     [Fact]
     public async Task Stop_cancels_requests_in_flight_removes_the_handler_and_refuses_new_streams()
     {
-        await using var harness = new ServerHarness(TestChain.Shared.Store);
+        await using ServerHarness harness = await NewHarnessAsync(TestChain.Shared.Store);
         CancellationToken guard = Wait.Guard();
 
         await using INetworkStream waiting = await harness.OpenAsync(guard);
@@ -361,7 +386,7 @@ public class ChainExchangeServerLimitTests
         Assert.Equal(0, harness.Server.RunningHandlers);
         Assert.Equal(0, harness.Server.AdmittedRequests);
         await Assert.ThrowsAsync<BoundedReadException>(() => RawClient.ReadAllAsync(waiting, harness.Time, guard));
-        await Assert.ThrowsAsync<IOException>(() => harness.OpenAsync(guard).AsTask());
+        await AssertRefusedAsync(harness.ClientHost, harness.ServerHost, harness.Time, guard);
         Assert.Equal(1, harness.Count("cancelled"));
         Assert.Single(harness.Logged(3101));
     }
@@ -369,12 +394,12 @@ public class ChainExchangeServerLimitTests
     [Fact]
     public async Task Server_starts_once_and_serves_nothing_before_it_starts()
     {
-        await using var network = new InMemoryNetwork();
-        InMemoryHost host = network.CreateHost("server");
-        InMemoryHost client = network.CreateHost("client");
+        await using StreamNetworkKit network = CreateNetwork(TimeProvider.System);
+        IStreamHost host = await network.CreateHostAsync("server");
+        IStreamHost client = await network.CreateHostAsync("client");
         await using var server = new ChainExchangeServer(host, new MemoryBlockstore());
 
-        await Assert.ThrowsAsync<IOException>(() => client.OpenStreamAsync(host.LocalPeer, ExchangeProtocol.Id, Wait.Guard()).AsTask());
+        await AssertRefusedAsync(client, host, TimeProvider.System, Wait.Guard());
         server.Start();
         Assert.Throws<InvalidOperationException>(server.Start);
     }
@@ -387,8 +412,8 @@ public class ChainExchangeServerLimitTests
     {
         var options = new ExchangeServerOptions();
         typeof(ExchangeServerOptions).GetProperty(option)!.SetValue(options, option == nameof(ExchangeServerOptions.MaxConcurrentRequests) ? 0 : (object)0L);
-        await using var network = new InMemoryNetwork();
-        await using var server = new ChainExchangeServer(network.CreateHost("server"), new MemoryBlockstore(), options);
+        await using StreamNetworkKit network = CreateNetwork(TimeProvider.System);
+        await using var server = new ChainExchangeServer(await network.CreateHostAsync("server"), new MemoryBlockstore(), options);
 
         Assert.Throws<ArgumentOutOfRangeException>(server.Start);
     }
@@ -403,7 +428,7 @@ internal sealed record BigChain(TestChain Chain, ExchangeRequest Request, long R
     {
         TestChain chain = TestChain.Build(seed: 5, count: Length, _ => new TipSetSpec(BlsMessages: 30), new ChainBuilderOptions { MessageParamsBytes = 4096 });
         var request = new ExchangeRequest(chain.Head.Key, Length, ExchangeOptions.Headers | ExchangeOptions.Messages);
-        await using var unlimited = new ServerHarness(chain.Store);
+        await using ServerHarness unlimited = await ServerHarness.CreateAsync(time => new InMemoryStreamNetworkKit(time), chain.Store); // measures the answer only
         ExchangeResponse full = await unlimited.RequestAsync(request, Wait.Guard());
         return new BigChain(chain, request, full.Chain.Sum(ResponseEncoding.MeasureBundle));
     }

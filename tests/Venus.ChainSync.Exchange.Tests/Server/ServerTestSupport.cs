@@ -8,6 +8,7 @@ using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
+using Venus.ChainSync.TestSupport;
 
 namespace Venus.ChainSync.Exchange.Tests.Server;
 
@@ -28,31 +29,44 @@ internal static class Wait
     }
 }
 
-/// <summary>A server on an in-memory network with a fake clock, a fake logger and collected metrics.</summary>
+/// <summary>A server and a client host on a <see cref="StreamNetworkKit"/>, with a fake clock for the server, a
+/// fake logger and collected metrics.</summary>
 internal sealed class ServerHarness : IAsyncDisposable
 {
     private readonly TestMeterFactory _meters = new();
     private readonly MetricCollector<long> _requests;
 
-    public ServerHarness(IBlockstore store, ExchangeServerOptions? options = null)
+    private ServerHarness(FakeTimeProvider time, StreamNetworkKit network, IStreamHost server, IStreamHost client, IBlockstore store, ExchangeServerOptions? options)
     {
-        Network = new InMemoryNetwork(Time);
-        ServerHost = Network.CreateHost("server");
-        ClientHost = Network.CreateHost("client");
+        Time = time;
+        Network = network;
+        ServerHost = server;
+        ClientHost = client;
         _requests = new MetricCollector<long>(_meters, ChainSyncDiagnostics.Name, "venus.chainsync.exchange.requests");
         Server = new ChainExchangeServer(ServerHost, store, options, Time, Logger, new ExchangeMetrics(_meters));
         Server.Start();
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    /// <summary>A started server over <paramref name="store"/> on hosts from <paramref name="network"/>, which is
+    /// given the server's fake clock.</summary>
+    public static async Task<ServerHarness> CreateAsync(Func<TimeProvider, StreamNetworkKit> network, IBlockstore store, ExchangeServerOptions? options = null)
+    {
+        var time = new FakeTimeProvider();
+        StreamNetworkKit kit = network(time);
+        IStreamHost server = await kit.CreateHostAsync("server");
+        IStreamHost client = await kit.CreateHostAsync("client");
+        return new ServerHarness(time, kit, server, client, store, options);
+    }
+
+    public FakeTimeProvider Time { get; }
 
     public FakeLogger<ChainExchangeServer> Logger { get; } = new();
 
-    public InMemoryNetwork Network { get; }
+    public StreamNetworkKit Network { get; }
 
-    public InMemoryHost ServerHost { get; }
+    public IStreamHost ServerHost { get; }
 
-    public InMemoryHost ClientHost { get; }
+    public IStreamHost ClientHost { get; }
 
     public ChainExchangeServer Server { get; }
 
@@ -70,7 +84,7 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public ValueTask<INetworkStream> OpenAsync(CancellationToken guard) => OpenAsync(ClientHost, guard);
 
-    public ValueTask<INetworkStream> OpenAsync(InMemoryHost from, CancellationToken guard) =>
+    public ValueTask<INetworkStream> OpenAsync(IStreamHost from, CancellationToken guard) =>
         from.OpenStreamAsync(ServerHost.LocalPeer, ExchangeProtocol.Id, guard);
 
     public async ValueTask DisposeAsync()
@@ -88,7 +102,7 @@ internal static class RawClient
     /// <summary>Response limits that a fake clock never hits: the tests' guards bound the waits instead.</summary>
     public static ReadLimits Limits { get; } = new(256L << 20, TimeSpan.FromDays(1), 0, TimeSpan.FromDays(1));
 
-    public static async Task<ExchangeResponse> RequestAsync(InMemoryHost client, PeerId server, ExchangeRequest request, TimeProvider time, CancellationToken guard)
+    public static async Task<ExchangeResponse> RequestAsync(IStreamHost client, PeerId server, ExchangeRequest request, TimeProvider time, CancellationToken guard)
     {
         await using INetworkStream stream = await client.OpenStreamAsync(server, ExchangeProtocol.Id, guard);
         await stream.Output.WriteAsync(request.Encode(), guard);
