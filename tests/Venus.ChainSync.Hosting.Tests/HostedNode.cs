@@ -1,14 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Venus.ChainSync.Libp2p;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
+using Venus.ChainSync.TestSupport;
 
 namespace Venus.ChainSync.Hosting.Tests;
 
 /// <summary>
 /// One node built only through <c>AddChainSync</c> and started through its hosted services, on an
-/// <see cref="InMemoryNetwork"/> host, with the Testing fakes as its ports.
+/// <see cref="InMemoryNetwork"/> host, with the Testing fakes as its ports; optionally with a <see cref="Libp2pHost"/>
+/// on loopback (<c>AddLibp2pHost</c>) carrying its streams (hello, exchange) while gossip stays on the in-memory
+/// network, until the libp2p host has gossipsub.
 /// </summary>
 internal sealed class HostedNode : IAsyncDisposable
 {
@@ -23,11 +27,15 @@ internal sealed class HostedNode : IAsyncDisposable
         _provider = provider;
         _hosted = [.. provider.GetServices<IHostedService>()];
         Api = provider.GetRequiredService<ISyncApi>();
+        Libp2p = provider.GetService<Libp2pHost>();
     }
 
     public InMemoryHost Host { get; }
 
     public InMemoryChainStore Store { get; }
+
+    /// <summary>The libp2p host carrying the node's streams, when it was built with one.</summary>
+    public Libp2pHost? Libp2p { get; }
 
     public ISyncApi Api { get; }
 
@@ -41,12 +49,24 @@ internal sealed class HostedNode : IAsyncDisposable
         TipSetState genesisState,
         IBlockstore? blockstore = null,
         Action<ChainSyncOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool libp2p = false)
     {
-        InMemoryHost host = network.CreateHost(name);
+        // With a libp2p host, the in-memory host (gossip) takes its peer id, so a block's source is a peer the
+        // node can ask over libp2p.
+        Libp2pIdentity? identity = libp2p ? Libp2pIdentity.Generate() : null;
+        InMemoryHost host = identity is null ? network.CreateHost(name) : network.CreateHost(identity.PeerId);
         var store = new InMemoryChainStore(genesis, genesisState, blockstore);
         var collection = new ServiceCollection();
         collection.AddInMemoryPorts(host, store);
+        if (libp2p)
+        {
+            collection.AddLibp2pHost(o =>
+            {
+                o.Identity = identity;
+                o.ListenAddresses.Add("/ip4/127.0.0.1/tcp/0");
+            });
+        }
         services?.Invoke(collection);
         collection.AddChainSync(o =>
         {
@@ -78,6 +98,17 @@ internal sealed class HostedNode : IAsyncDisposable
         }
 
         _started = false;
+    }
+
+    /// <summary>Connects this started node to <paramref name="other"/>: on the in-memory network (gossip, and
+    /// streams too without libp2p), and host to host over loopback when both have a libp2p host, until identified.</summary>
+    public async Task ConnectAsync(InMemoryNetwork network, HostedNode other)
+    {
+        network.Connect(Host, other.Host);
+        if (Libp2p is not null && other.Libp2p is not null)
+        {
+            await Libp2pStreamNetworkKit.ConnectAndIdentifyAsync(Libp2p, other.Libp2p);
+        }
     }
 
     public async Task<TipSet> HeadAsync() => await Store.GetHeadAsync(CancellationToken.None);

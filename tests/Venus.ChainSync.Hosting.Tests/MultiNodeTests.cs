@@ -7,12 +7,27 @@ using Venus.ChainSync.Testing;
 
 namespace Venus.ChainSync.Hosting.Tests;
 
-/// <summary>Nodes built and started through <c>AddChainSync</c> only, talking over the in-memory network.</summary>
-public sealed class MultiNodeTests : IAsyncLifetime
+/// <summary>The suite on the in-memory network.</summary>
+public sealed class MultiNodeTests : MultiNodeSuite
+{
+    private protected override bool OverLibp2p => false;
+}
+
+/// <summary>The suite again, hello and the exchange between libp2p hosts on loopback (gossip stays in memory).</summary>
+public sealed class MultiNodeOverLibp2pTests : MultiNodeSuite
+{
+    private protected override bool OverLibp2p => true;
+}
+
+/// <summary>Nodes built and started through <c>AddChainSync</c> only.</summary>
+public abstract class MultiNodeSuite : IAsyncLifetime
 {
     private readonly InMemoryNetwork _network = new();
     private readonly ChainBuilder _chain = new(new MemoryBlockstore(), seed: 7);
     private TipSet _genesis = null!;
+
+    /// <summary>Whether each node's streams go over a libp2p host.</summary>
+    private protected abstract bool OverLibp2p { get; }
 
     public Task InitializeAsync()
     {
@@ -26,9 +41,9 @@ public sealed class MultiNodeTests : IAsyncLifetime
     public async Task A_new_node_says_hello_catches_up_then_follows_gossip_from_the_producer()
     {
         IReadOnlyList<TipSet> history = _chain.AddChain(_genesis, 200, i => new TipSetSpec(Blocks: 1 + (i % 3), BlsMessages: i % 2, SecpMessages: 1, NullRoundsBefore: i == 50 ? 2 : 0));
-        await using HostedNode producer = HostedNode.Create(_network, "producer", _genesis, _chain.GenesisState, _chain.Store);
+        await using HostedNode producer = HostedNode.Create(_network, "producer", _genesis, _chain.GenesisState, _chain.Store, libp2p: OverLibp2p);
         await producer.AdoptAsync(_chain, history);
-        await using HostedNode follower = HostedNode.Create(_network, "follower", _genesis, _chain.GenesisState);
+        await using HostedNode follower = HostedNode.Create(_network, "follower", _genesis, _chain.GenesisState, libp2p: OverLibp2p);
         using var executed = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.tipsets.executed");
         using var gossip = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.gossip.blocks");
         using var requests = new MetricCollector<long>(follower.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ChainSyncDiagnostics.Name, "venus.chainsync.exchange.requests");
@@ -36,7 +51,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await producer.StartAsync();
         await follower.StartAsync();
 
-        _network.Connect(producer.Host, follower.Host);
+        await producer.ConnectAsync(_network, follower);
         await follower.WaitForHeadAsync(history[^1]);
 
         Assert.Equal(200, executed.GetMeasurementSnapshot().EvaluateAsCounter());
@@ -77,15 +92,15 @@ public sealed class MultiNodeTests : IAsyncLifetime
     public async Task A_block_submitted_on_one_node_reaches_the_others_by_gossip()
     {
         IReadOnlyList<TipSet> history = _chain.AddChain(_genesis, 20, new TipSetSpec(SecpMessages: 1));
-        await using HostedNode a = HostedNode.Create(_network, "a", _genesis, _chain.GenesisState, _chain.Store);
+        await using HostedNode a = HostedNode.Create(_network, "a", _genesis, _chain.GenesisState, _chain.Store, libp2p: OverLibp2p);
         await a.AdoptAsync(_chain, history);
-        await using HostedNode b = HostedNode.Create(_network, "b", _genesis, _chain.GenesisState);
-        await using HostedNode c = HostedNode.Create(_network, "c", _genesis, _chain.GenesisState);
+        await using HostedNode b = HostedNode.Create(_network, "b", _genesis, _chain.GenesisState, libp2p: OverLibp2p);
+        await using HostedNode c = HostedNode.Create(_network, "c", _genesis, _chain.GenesisState, libp2p: OverLibp2p);
         await a.StartAsync();
         await b.StartAsync();
         await c.StartAsync();
-        _network.Connect(a.Host, b.Host);
-        _network.Connect(a.Host, c.Host);
+        await a.ConnectAsync(_network, b);
+        await a.ConnectAsync(_network, c);
         await b.WaitForHeadAsync(history[^1]);
         await c.WaitForHeadAsync(history[^1]);
 
@@ -106,7 +121,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
     public async Task A_submitted_block_vetoed_by_the_filter_is_neither_synced_nor_published()
     {
         IReadOnlyList<TipSet> history = _chain.AddChain(_genesis, 3);
-        await using HostedNode a = HostedNode.Create(_network, "a", _genesis, _chain.GenesisState, _chain.Store, services: s => s.AddSingleton<IBlockSubmitFilter>(new VetoAll()));
+        await using HostedNode a = HostedNode.Create(_network, "a", _genesis, _chain.GenesisState, _chain.Store, services: s => s.AddSingleton<IBlockSubmitFilter>(new VetoAll()), libp2p: OverLibp2p);
         await a.AdoptAsync(_chain, history);
         await a.StartAsync();
         TipSet next = _chain.AddTipSet(history[^1]);

@@ -36,14 +36,15 @@ internal sealed class Libp2pStreamNetworkKit : StreamNetworkKit
     }
 
     /// <inheritdoc/>
-    public override async Task ConnectAsync(IStreamHost from, IStreamHost to)
+    public override Task ConnectAsync(IStreamHost from, IStreamHost to) => ConnectAndIdentifyAsync((Libp2pHost)from, (Libp2pHost)to);
+
+    /// <summary>Dials <paramref name="to"/> from <paramref name="from"/> and returns once each has identified the other.</summary>
+    public static async Task ConnectAndIdentifyAsync(Libp2pHost from, Libp2pHost to)
     {
-        var dialler = (Libp2pHost)from;
-        var listener = (Libp2pHost)to;
         CancellationToken guard = TestGuard.Token();
-        Task atFrom = UntilAsync(dialler, listener.LocalPeer, ConnectionChange.Identified, () => dialler.GetPeerProtocols(listener.LocalPeer).Count > 0, guard);
-        Task atTo = UntilAsync(listener, dialler.LocalPeer, ConnectionChange.Identified, () => listener.GetPeerProtocols(dialler.LocalPeer).Count > 0, guard);
-        await dialler.ConnectAsync(listener.ListenAddresses[0], guard);
+        Task atFrom = UntilAsync(from, to.LocalPeer, ConnectionChange.Identified, () => from.GetPeerProtocols(to.LocalPeer).Count > 0, guard);
+        Task atTo = UntilAsync(to, from.LocalPeer, ConnectionChange.Identified, () => to.GetPeerProtocols(from.LocalPeer).Count > 0, guard);
+        await from.ConnectAsync(to.ListenAddresses[0], guard);
         await Task.WhenAll(atFrom, atTo);
     }
 

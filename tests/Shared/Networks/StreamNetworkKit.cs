@@ -36,7 +36,7 @@ internal abstract class StreamNetworkKit : IAsyncDisposable
     /// or at the first <paramref name="change"/> of <paramref name="peer"/>. The subscription is in place when this
     /// returns (an async method runs synchronously up to its first await), so call it before causing the change.
     /// </summary>
-    protected static async Task UntilAsync(IStreamHost host, PeerId peer, ConnectionChange change, Func<bool> done, CancellationToken guard)
+    public static async Task UntilAsync(IStreamHost host, PeerId peer, ConnectionChange change, Func<bool> done, CancellationToken guard)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(guard);
         await using IAsyncEnumerator<ConnectionEvent> events = host.ConnectionEvents(stop.Token).GetAsyncEnumerator(stop.Token);
