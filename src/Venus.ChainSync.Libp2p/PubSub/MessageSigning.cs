@@ -141,8 +141,8 @@ internal static class MessageSigning
 
         if (message.HasTopic)
         {
-            // A topic that arrived as invalid UTF-8 was decoded with replacement characters and so re-encodes to
-            // other bytes: its signature fails, as it should, since no honest author sends one.
+            // A received topic is valid UTF-8 (Google.Protobuf refuses any other), so it re-encodes to the bytes
+            // it arrived as.
             byte[] topic = Encoding.UTF8.GetBytes(message.Topic);
             written += WriteField(4, topic, destination[written..]);
         }

@@ -53,25 +53,28 @@ internal static class RpcFraming
             ReadOnlySequence<byte> buffer = result.Buffer;
             int length;
             int prefix;
+            bool complete;
             try
             {
-                if (!TryReadLength(buffer, maxRpcBytes, out length, out prefix))
-                {
-                    bool empty = buffer.IsEmpty;
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    if (result.IsCompleted)
-                    {
-                        return empty ? null : throw Violation("the stream ended inside a length prefix");
-                    }
-
-                    ThrowIfCanceled(result);
-                    continue;
-                }
+                complete = TryReadLength(buffer, maxRpcBytes, out length, out prefix);
             }
             catch (Libp2pProtocolException)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
                 throw;
+            }
+
+            if (!complete)
+            {
+                bool empty = buffer.IsEmpty;
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return empty ? null : throw Violation("the stream ended inside a length prefix");
+                }
+
+                ThrowIfCanceled(result);
+                continue;
             }
 
             if (buffer.Length - prefix >= length)
