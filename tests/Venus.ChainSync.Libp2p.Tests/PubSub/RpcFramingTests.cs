@@ -75,6 +75,23 @@ public sealed class RpcFramingTests
     }
 
     [Fact]
+    public async Task A_peer_announcing_the_largest_rpc_and_sending_little_costs_little()
+    {
+        var pipe = new Pipe();
+        await PipeBytes.WriteAsync(pipe.Writer, [0x80, 0x80, 0x40, .. new byte[10]]); // 1 MiB announced, 10 bytes sent
+
+        // The read runs synchronously up to its wait for more bytes, on this thread: what it allocated is measurable.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Task<RPC?> read = RpcFraming.ReadAsync(pipe.Reader).AsTask();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.False(read.IsCompleted);
+        Assert.InRange(allocated, 0, 64 * 1024);
+        await pipe.Writer.CompleteAsync();
+        await Assert.ThrowsAsync<Libp2pProtocolException>(() => read.WaitAsync(Guard));
+    }
+
+    [Fact]
     public async Task A_run_of_continuation_bytes_is_refused_without_waiting_for_its_end()
     {
         var pipe = new Pipe();
