@@ -32,7 +32,8 @@ namespace Venus.ChainSync.Libp2p.PubSub.Scoring;
 /// record creates none (go creates one that nothing will ever resolve); the first deliverer of a message is
 /// remembered with its forwarders, so that it cannot earn P3 twice by sending the message again within the window;
 /// <see cref="RemovePeer"/> of a peer already retained does not extend its retention; messages on unscored topics
-/// get no record.</para>
+/// get no record; P3 stops when a peer leaves the mesh (go keeps charging it until the peer is grafted again, on top
+/// of P3b; the spec's P3 is a mesh peer's, and rust-libp2p and js-libp2p-gossipsub stop it).</para>
 /// </remarks>
 internal sealed partial class PeerScore
 {
@@ -192,6 +193,7 @@ internal sealed partial class PeerScore
                 }
 
                 topic.InMesh = false;
+                topic.MeshMessageDeliveriesActive = false;
             }
 
             counters.Connected = false;
@@ -227,7 +229,7 @@ internal sealed partial class PeerScore
     }
 
     /// <summary><paramref name="peer"/> left our mesh for <paramref name="topic"/> (either side pruned): with an active
-    /// P3 deficit it collects the sticky P3b penalty (the deficit squared).</summary>
+    /// P3 deficit it collects the sticky P3b penalty (the deficit squared), and P3 stops applying.</summary>
     public void Prune(PeerId peer, string topic)
     {
         lock (_lock)
@@ -240,6 +242,9 @@ internal sealed partial class PeerScore
             ref TopicCounters counter = ref counters.Topics[index];
             counter.MeshFailurePenalty += counter.MeshDeliveryDeficitSquared(_topics[index]);
             counter.InMesh = false;
+            // P3 is for mesh peers: once out, the sticky P3b carries the deficit (go leaves P3 on until the next
+            // graft and so charges the deficit twice; the spec, rust-libp2p and js-libp2p-gossipsub do not).
+            counter.MeshMessageDeliveriesActive = false;
         }
     }
 
