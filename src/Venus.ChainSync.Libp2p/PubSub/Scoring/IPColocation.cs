@@ -18,12 +18,12 @@ namespace Venus.ChainSync.Libp2p.PubSub.Scoring;
 internal sealed class IPColocation
 {
     private readonly Dictionary<IPAddress, int> _peersPerKey = [];
-    private readonly IReadOnlyList<IPNetwork> _whitelist;
+    private readonly IPNetwork[] _whitelist;
     private readonly int _maxKeysPerPeer;
 
     public IPColocation(IReadOnlyList<IPNetwork> whitelist, int maxKeysPerPeer)
     {
-        _whitelist = whitelist;
+        _whitelist = [.. whitelist];
         _maxKeysPerPeer = maxKeysPerPeer;
     }
 

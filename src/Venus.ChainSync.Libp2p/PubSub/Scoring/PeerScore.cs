@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Venus.ChainSync.Network;
 
@@ -70,11 +71,15 @@ internal sealed partial class PeerScore
         _time = time;
         _startedAt = time.GetTimestamp();
         _appSpecificScore = parameters.AppSpecificScore!;
-        _topics = [.. parameters.Topics.Values];
-        foreach (string topic in parameters.Topics.Keys)
+        // Copied, so that the caller's dictionary changing later changes nothing here.
+        var topics = new List<TopicScoreParameters>(parameters.Topics.Count);
+        foreach ((string topic, TopicScoreParameters topicParameters) in parameters.Topics)
         {
-            _topicIndex.Add(topic, _topicIndex.Count);
+            _topicIndex.Add(topic, topics.Count);
+            topics.Add(topicParameters);
         }
+
+        _topics = [.. topics];
 
         _colocation = new IPColocation(parameters.IPColocationFactorWhitelist, limits.MaxColocationKeysPerPeer);
         _deliveries = new DeliveryRecords(parameters.SeenMessageTtl, limits.MaxDeliveryRecords);
@@ -273,7 +278,7 @@ internal sealed partial class PeerScore
         }
     }
 
-    private bool TryGetTopic(PeerId peer, string topic, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerCounters? counters, out int index)
+    private bool TryGetTopic(PeerId peer, string topic, [NotNullWhen(true)] out PeerCounters? counters, out int index)
     {
         ArgumentNullException.ThrowIfNull(topic);
         index = -1;
