@@ -10,10 +10,11 @@ namespace Venus.ChainSync.Libp2p.PubSub.Scoring;
 /// refresh (go sweeps once a minute). At <see cref="PeerScoreLimits.MaxDeliveryRecords"/> the oldest is dropped
 /// early; a later copy of that message then finds no record and moves no score, which is what go does for a copy
 /// arriving after the TTL.</para>
-/// <para>Ids are looked up as spans through an alternate comparer, so only a new record allocates its key. The hash
-/// is <see cref="HashCode.AddBytes"/>, seeded at random per process: ids are chosen by whoever writes the message
-/// (a Filecoin id is blake2b-256 of data the sender picks), but without the seed the sender cannot aim them at one
-/// bucket.</para>
+/// <para>Ids are looked up as spans through an alternate comparer, so only a new record allocates its key. The ids
+/// the router reports are ones it computed from messages it received (a Filecoin id is blake2b-256 of the data), so
+/// a sender cannot choose their bytes; the hash is <see cref="HashCode.AddBytes"/>, seeded at random per process, so
+/// that an id function with sender-chosen bytes (go's default <c>from</c> + <c>seqno</c>) cannot be aimed at one
+/// bucket either.</para>
 /// </remarks>
 internal sealed class DeliveryRecords
 {

@@ -12,8 +12,11 @@ namespace Venus.ChainSync.Libp2p.PubSub.Scoring;
 /// key; an IPv6 address gives itself and its /64, since one host can pick any address in its /64; loopback is
 /// skipped (go: "loopback is used for unit testing"). Unlike go, a whitelisted key is never stored: whitelisting is
 /// by address, so no peer is ever charged for one and counting it would only cost memory.</para>
-/// <para>Keys are <see cref="IPAddress"/> without scope ids. Its hash goes through <see cref="HashCode"/>, seeded at
-/// random per process, so a peer choosing addresses in its /64 cannot aim them at one bucket.</para>
+/// <para>Keys are <see cref="IPAddress"/> without scope ids. A peer can choose the low 64 bits of an IPv6 address;
+/// the address's hash goes through <see cref="HashCode"/>, seeded at random per process, so it cannot compute which
+/// addresses share a bucket. Whatever it does, the table holds at most the tracked peers (connected, bounded by the
+/// host, plus <see cref="PeerScoreLimits.MaxRetainedPeers"/>) times <see cref="PeerScoreLimits.MaxColocationKeysPerPeer"/>
+/// keys.</para>
 /// </remarks>
 internal sealed class IPColocation
 {

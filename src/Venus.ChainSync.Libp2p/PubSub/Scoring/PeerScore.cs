@@ -23,8 +23,9 @@ namespace Venus.ChainSync.Libp2p.PubSub.Scoring;
 /// keys. Delivery records are bounded by <see cref="PeerScoreLimits.MaxDeliveryRecords"/>, each with at most
 /// <see cref="PeerScoreLimits.MaxForwardersPerRecord"/> peers.</para>
 /// <para><b>Hash probes per event.</b> Peers are keyed by <see cref="PeerId"/>, whose hash is
-/// <see cref="HashCode.AddBytes"/> over its bytes, seeded at random per process, so ids a peer mints cannot be aimed
-/// at one bucket; equality compares at most 128 bytes. A message event costs one topic probe (ordinal string hash,
+/// <see cref="HashCode.AddBytes"/> over its bytes, seeded at random per process; its bytes are a public key or a
+/// SHA-256 of one, which a peer can mint freely but not shape, and without the seed it could not aim them at one
+/// bucket anyway, so the key is used as it is. Equality compares at most 128 bytes. A message event costs one topic probe (ordinal string hash,
 /// over a table fixed at construction), one record probe and one peer probe for the sender, plus one peer probe per
 /// remembered forwarder when validation ends. <see cref="Score"/> costs one peer probe and one colocation probe per
 /// key.</para>
