@@ -1,7 +1,7 @@
 // /venus-interop/echo/1.0.0: a test-only protocol. The server writes back everything it reads until EOF, then
 // closes; the client checks that what came back hashes like what it sent.
 import { createHash } from 'node:crypto';
-import { readToEnd, writeAll } from './wire.mjs';
+import { incoming, readToEnd, writeAll } from './wire.mjs';
 
 export const ECHO_PROTOCOL = '/venus-interop/echo/1.0.0';
 
@@ -11,7 +11,7 @@ const MAX_ECHO_BYTES = 256 * 1024 * 1024;
 export function echoHandler (log) {
   return async (stream) => {
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of incoming(stream)) {
         if (!stream.send(chunk)) {
           await stream.onDrain();
         }
