@@ -23,7 +23,8 @@ namespace Venus.ChainSync.Benchmarks;
 /// </remarks>
 internal static class Libp2pConsole
 {
-    private const string Sink = "/venus-bench/sink/1.0.0";
+    /// <summary>The throughput protocol; tests/interop/js-peer/sink.mjs serves and pushes the same.</summary>
+    internal const string Sink = "/venus-bench/sink/1.0.0";
     private const string Echo = "/venus-bench/echo/1.0.0";
     private const int WriteSize = 64 * 1024;
 
@@ -59,7 +60,7 @@ internal static class Libp2pConsole
         return 0;
     }
 
-    private static async Task<Libp2pHost> StartAsync(bool listen)
+    internal static async Task<Libp2pHost> StartAsync(bool listen)
     {
         var options = new Libp2pHostOptions { HighWater = 10_000, LowWater = 9_000 };
         if (listen)
@@ -72,7 +73,7 @@ internal static class Libp2pConsole
         return host;
     }
 
-    private static async Task<double> BestOfAsync(string name, Func<Task<double>> run)
+    internal static async Task<double> BestOfAsync(string name, Func<Task<double>> run)
     {
         await run(); // warm-up: JIT, pools, TCP windows
         var results = new List<double>();
@@ -115,7 +116,7 @@ internal static class Libp2pConsole
         return mib / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> StreamsAsync(Libp2pHost client, PeerId server, int streams, int mib)
+    internal static async Task<double> StreamsAsync(Libp2pHost client, PeerId server, int streams, int mib)
     {
         long perStream = ((long)mib << 20) / streams;
         var watch = Stopwatch.StartNew();
@@ -144,24 +145,34 @@ internal static class Libp2pConsole
 
     private static async Task RoundTripsAsync(Libp2pHost client, PeerId server, int count)
     {
+        double micros = await RoundTripMicrosecondsAsync(client, server, Echo, count);
+        Console.WriteLine($"- small request/response on a new stream each (100 B each way): {micros:F0} µs per round trip ({count} sequential)");
+    }
+
+    /// <summary>
+    /// Microseconds per round trip of a 100-byte request on a new <paramref name="protocol"/> stream each (write,
+    /// half-close, read the echo to its end), over <paramref name="count"/> sequential ones after 100 for warm-up.
+    /// </summary>
+    internal static async Task<double> RoundTripMicrosecondsAsync(Libp2pHost client, PeerId server, string protocol, int count)
+    {
         byte[] request = new byte[100];
         for (int i = 0; i < 100; i++)
         {
-            await RequestAsync(client, server, request);
+            await RequestAsync(client, server, protocol, request);
         }
 
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < count; i++)
         {
-            await RequestAsync(client, server, request);
+            await RequestAsync(client, server, protocol, request);
         }
 
-        Console.WriteLine($"- small request/response on a new stream each (100 B each way): {watch.Elapsed.TotalMicroseconds / count:F0} µs per round trip ({count} sequential)");
+        return watch.Elapsed.TotalMicroseconds / count;
     }
 
-    private static async Task RequestAsync(Libp2pHost client, PeerId server, byte[] request)
+    private static async Task RequestAsync(Libp2pHost client, PeerId server, string protocol, byte[] request)
     {
-        INetworkStream stream = await client.OpenStreamAsync(server, Echo, CancellationToken.None);
+        INetworkStream stream = await client.OpenStreamAsync(server, protocol, CancellationToken.None);
         await using (stream)
         {
             await stream.Output.WriteAsync(request);
@@ -238,7 +249,7 @@ internal static class Libp2pConsole
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static async Task SinkAsync(INetworkStream stream, CancellationToken cancellationToken)
+    internal static async Task SinkAsync(INetworkStream stream, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -254,7 +265,7 @@ internal static class Libp2pConsole
         await stream.CompleteWritingAsync(cancellationToken);
     }
 
-    private static async Task EchoAsync(INetworkStream stream, CancellationToken cancellationToken)
+    internal static async Task EchoAsync(INetworkStream stream, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -16,7 +16,8 @@ namespace Venus.ChainSync.Benchmarks;
 /// swaps it for BenchmarkDotNet's ShortRun (3 warm-up and 3 measured iterations), to check that everything runs.
 /// A <c>--job</c> given on the command line (for example <c>--job short</c>) replaces both.
 /// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet, and
-/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>, <c>libp2p</c> the <see cref="Libp2pConsole"/>.
+/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>, <c>libp2p</c> the <see cref="Libp2pConsole"/>, and
+/// <c>libp2p-js</c> the <see cref="Libp2pJsConsole"/> (the same against the interop js-libp2p peer).
 /// </remarks>
 public static class Program
 {
@@ -32,6 +33,11 @@ public static class Program
         if (args.Length > 0 && string.Equals(args[0], "libp2p", StringComparison.Ordinal))
         {
             return await Libp2pConsole.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && string.Equals(args[0], "libp2p-js", StringComparison.Ordinal))
+        {
+            return await Libp2pJsConsole.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && string.Equals(args[0], "gossip-flood", StringComparison.Ordinal))

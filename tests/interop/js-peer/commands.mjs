@@ -2,9 +2,10 @@
 // caller turns a throw into `{"ok":false,"error":…}`.
 import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { echo } from './echo.mjs';
+import { echo, roundTrips } from './echo.mjs';
 import { Options, requestChain } from './exchange.mjs';
 import { helloFor, sayHello } from './hello.mjs';
+import { push } from './sink.mjs';
 
 /** Guard on every command that the command itself does not bound more tightly. */
 export const DEFAULT_COMMAND_MS = 60_000;
@@ -41,6 +42,22 @@ export function createCommands ({ node, chain, weight, identities }) {
       const results = await Promise.all(Array.from({ length: count }, (_, i) => echo(node, peerId, bytes, i + 1, signal)));
       const allMatched = results.every(r => r.sent === bytes && r.received === bytes && r.sha256Sent === r.sha256Received);
       return { allMatched, count: results.length };
+    },
+
+    // The benchmark console's throughput run, timed here: `mib` MiB into the peer's /venus-bench/sink/1.0.0.
+    async push ({ peer, mib }, signal) {
+      return await push(node, peerIdFromString(peer), mib, signal);
+    },
+
+    // The benchmark console's small request round trip, timed here: `count` sequential echoes of `bytes` each.
+    async roundTrips ({ peer, count, bytes }, signal) {
+      return await roundTrips(node, peerIdFromString(peer), count, bytes, signal);
+    },
+
+    // The benchmark console's CPU accounting: user plus system time of this process so far (process.cpuUsage).
+    async cpu () {
+      const { user, system } = process.cpuUsage();
+      return { cpuMs: (user + system) / 1000 };
     },
 
     async hello ({ peer }, signal) {

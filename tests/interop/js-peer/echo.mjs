@@ -1,7 +1,8 @@
 // /venus-interop/echo/1.0.0: a test-only protocol. The server writes back everything it reads until EOF, then
 // closes; the client checks that what came back hashes like what it sent.
 import { createHash } from 'node:crypto';
-import { readToEnd, writeAll } from './wire.mjs';
+import { performance } from 'node:perf_hooks';
+import { incoming, readToEnd, writeAll } from './wire.mjs';
 
 export const ECHO_PROTOCOL = '/venus-interop/echo/1.0.0';
 
@@ -11,7 +12,7 @@ const MAX_ECHO_BYTES = 256 * 1024 * 1024;
 export function echoHandler (log) {
   return async (stream) => {
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of incoming(stream)) {
         if (!stream.send(chunk)) {
           await stream.onDrain();
         }
@@ -58,4 +59,34 @@ export async function echo (node, peerId, length, seed, signal) {
   await stream.close({ signal });
   const back = await received;
   return { sent: data.length, received: back.length, sha256Sent: sha256Hex(data), sha256Received: sha256Hex(back) };
+}
+
+/**
+ * `count` echoes of `length` zero bytes, one after another, each on a new stream (open, write, half-close, read to
+ * EOF): the small request round trip of the benchmark console. Returns the milliseconds for all of them, by
+ * performance.now().
+ */
+export async function roundTrips (node, peerId, count, length, signal) {
+  const request = new Uint8Array(length);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const stream = await node.dialProtocol(peerId, ECHO_PROTOCOL, { signal });
+    // The signal bounds the wait for the echo too.
+    const abort = () => stream.abort(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      const received = readToEnd(stream, length);
+      // Observed below; this only keeps a read failure during the write from counting as unhandled.
+      received.catch(() => {});
+      stream.send(request);
+      await stream.close({ signal });
+      const back = await received;
+      if (back.length !== length) {
+        throw new Error(`echo returned ${back.length} bytes, not ${length}`);
+      }
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
+  return { count, elapsedMs: performance.now() - started };
 }

@@ -21,6 +21,7 @@ import { ECHO_PROTOCOL, echoHandler } from './echo.mjs';
 import { EXCHANGE_PROTOCOL, exchangeHandler } from './exchange.mjs';
 import { HELLO_PROTOCOL, helloFor, helloHandler, sayHello } from './hello.mjs';
 import { Identities } from './identities.mjs';
+import { SINK_PROTOCOL, sinkHandler } from './sink.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -88,6 +89,7 @@ node.addEventListener('peer:identify', ({ detail: result }) => {
 // A test opens 100 concurrent echo streams on one connection; js-libp2p's default allows 32 inbound per protocol.
 await node.handle(ECHO_PROTOCOL, echoHandler(log), { maxInboundStreams: 1024, maxOutboundStreams: 1024 });
 await node.handle(HELLO_PROTOCOL, helloHandler((peer, hello) => emit({ event: 'hello', peer, ...hello }), log));
+await node.handle(SINK_PROTOCOL, sinkHandler(log));
 // Lotus's syncer sends 16 concurrent exchange requests to one peer.
 await node.handle(EXCHANGE_PROTOCOL, exchangeHandler(chain, log), { maxInboundStreams: 64 });
 await node.start();

@@ -1,6 +1,7 @@
 // `npm test`: two peer.mjs processes driven over their stdio protocol, as the C# harness drives them, checking
-// dial, identify, ping, a 10 MiB echo, 100 concurrent streams, and hello plus chain exchange over the committed
-// CAR fixture (fixtures/chain.car and fixtures/chain.json, both written by the C# ChainFixture).
+// dial, identify, ping, a 10 MiB echo, 100 concurrent streams, the benchmark's push, round trips and CPU time, and
+// hello plus chain exchange over the committed CAR fixture (fixtures/chain.car and fixtures/chain.json, both written
+// by the C# ChainFixture).
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -9,6 +10,7 @@ import assert from 'node:assert/strict';
 import { ECHO_PROTOCOL } from './echo.mjs';
 import { EXCHANGE_PROTOCOL } from './exchange.mjs';
 import { HELLO_PROTOCOL } from './hello.mjs';
+import { SINK_PROTOCOL } from './sink.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const GUARD_MS = 60_000;
@@ -101,9 +103,9 @@ try {
     assert.equal(peer, serverReady.peerId);
   });
 
-  await check('identify lists echo, hello and exchange', async () => {
+  await check('identify lists echo, sink, hello and exchange', async () => {
     const seen = await client.send('identify', { peer });
-    for (const protocol of [ECHO_PROTOCOL, HELLO_PROTOCOL, EXCHANGE_PROTOCOL, '/ipfs/ping/1.0.0', '/ipfs/id/1.0.0']) {
+    for (const protocol of [ECHO_PROTOCOL, SINK_PROTOCOL, HELLO_PROTOCOL, EXCHANGE_PROTOCOL, '/ipfs/ping/1.0.0', '/ipfs/id/1.0.0']) {
       assert.ok(seen.protocols.includes(protocol), `identify lacks ${protocol}: ${seen.protocols}`);
     }
     assert.equal(seen.listenAddrs.length, 2);
@@ -123,6 +125,23 @@ try {
   await check('100 concurrent streams', async () => {
     const r = await client.send('streams', { peer, count: 100, bytes: 64 * 1024 });
     assert.deepEqual([r.allMatched, r.count], [true, 100]);
+  });
+
+  await check('push 16 MiB into the sink: answered, time reported', async () => {
+    const r = await client.send('push', { peer, mib: 16 });
+    assert.equal(r.bytes, 16 * 1024 * 1024);
+    assert.ok(r.elapsedMs > 0, `elapsedMs ${r.elapsedMs}`);
+  });
+
+  await check('roundTrips: 20 echoes of 100 B, time reported', async () => {
+    const r = await client.send('roundTrips', { peer, count: 20, bytes: 100 });
+    assert.equal(r.count, 20);
+    assert.ok(r.elapsedMs > 0, `elapsedMs ${r.elapsedMs}`);
+  });
+
+  await check('cpu: the CPU time spent so far', async () => {
+    const { cpuMs } = await client.send('cpu');
+    assert.ok(cpuMs > 0, `cpuMs ${cpuMs}`);
   });
 
   await check('hello: latency answered, greeting seen by the server', async () => {

@@ -1,6 +1,6 @@
 // Byte-level I/O on libp2p streams: whole CBOR items (Filecoin's hello and exchange streams carry one bare
 // DAG-CBOR item each way, with no length prefix), reads to EOF, and writes that honour backpressure.
-// Every read is capped, because the bytes come from a peer under test.
+// Every read is capped, because the bytes come from a peer under test, and every read goes through `incoming`.
 
 const WRITE_CHUNK = 64 * 1024;
 
@@ -16,11 +16,62 @@ export async function writeAll (stream, bytes, signal) {
   }
 }
 
+/**
+ * The stream's chunks until the remote closes its write side, as `for await (const chunk of stream)` yields them,
+ * except that a FIN which came before the handler ran is not missed. js-libp2p 3.3's own iterator ends only on a
+ * 'remoteCloseWrite' or 'close' event. A dialer that sends its protocol proposal, its data and FIN at once
+ * (multistream-select's lazy mode, which the .NET host uses once identify lists the protocol, as go-libp2p does)
+ * gets its FIN handled while multistream-select still holds the data: the event fires before the handler's iterator
+ * listens, and that iterator then waits forever. So the end is also read from the stream's state.
+ */
+export async function * incoming (stream) {
+  const queue = [];
+  let failure = null;
+  let wake = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const onMessage = (evt) => {
+    queue.push(evt.data);
+    notify();
+  };
+  const onClose = (evt) => {
+    failure = evt.error ?? null;
+    notify();
+  };
+  stream.addEventListener('message', onMessage);
+  stream.addEventListener('remoteCloseWrite', notify);
+  stream.addEventListener('close', onClose);
+  try {
+    while (true) {
+      if (queue.length > 0) {
+        yield queue.shift();
+        continue;
+      }
+      if (failure !== null) {
+        throw failure;
+      }
+      // Adding the message listener above has the stream deliver what it holds (later, from the event loop): the
+      // remote's end counts only once nothing is left in the stream's buffer.
+      const drained = stream.readBufferLength === 0;
+      if (stream.readStatus === 'closed' || (drained && stream.remoteWriteStatus === 'closed')) {
+        return;
+      }
+      await new Promise((resolve) => { wake = resolve; });
+    }
+  } finally {
+    stream.removeEventListener('message', onMessage);
+    stream.removeEventListener('remoteCloseWrite', notify);
+    stream.removeEventListener('close', onClose);
+  }
+}
+
 /** Reads until the remote closes its write side; fails past `maxBytes`. */
 export async function readToEnd (stream, maxBytes) {
   const chunks = [];
   let total = 0;
-  for await (const chunk of stream) {
+  for await (const chunk of incoming(stream)) {
     const bytes = chunk.subarray();
     total += bytes.length;
     if (total > maxBytes) {
@@ -39,7 +90,7 @@ export async function readToEnd (stream, maxBytes) {
 export async function readCborItem (stream, maxBytes) {
   const chunks = [];
   let total = 0;
-  for await (const chunk of stream) {
+  for await (const chunk of incoming(stream)) {
     const bytes = chunk.subarray();
     total += bytes.length;
     if (total > maxBytes) {
