@@ -68,13 +68,6 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
     public InMemoryHost CreateHost(string name) => AddHost(name, scripted: false);
 
     /// <summary>
-    /// Creates a host with the peer id <paramref name="peer"/>: for a node whose streams go over a real host (a
-    /// libp2p host of that identity) while its gossip stays here, so that both name the node alike.
-    /// </summary>
-    /// <exception cref="ArgumentException">A host with that peer id exists.</exception>
-    public InMemoryHost CreateHost(PeerId peer) => AddHost(peer, peer.ToString(), scripted: false);
-
-    /// <summary>
     /// Creates a host whose stream handlers are scripts (see <see cref="ScriptedPeer"/>). Its streams are always
     /// relayed, so that a script can reset a stream right behind the bytes it wrote.
     /// </summary>
@@ -287,11 +280,9 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         }
     }
 
-    private InMemoryHost AddHost(string name, bool scripted) => AddHost(PeerId.ForName(name), name, scripted);
-
-    private InMemoryHost AddHost(PeerId peer, string name, bool scripted)
+    private InMemoryHost AddHost(string name, bool scripted)
     {
-        var host = new InMemoryHost(this, peer, scripted);
+        var host = new InMemoryHost(this, PeerId.ForName(name), scripted);
         if (!_hosts.TryAdd(host.LocalPeer, host))
         {
             throw new ArgumentException($"A host named '{name}' already exists.", nameof(name));

@@ -11,8 +11,8 @@ namespace Venus.ChainSync.Hosting.Tests;
 /// <summary>
 /// One node built only through <c>AddChainSync</c> and started through its hosted services, on an
 /// <see cref="InMemoryNetwork"/> host, with the Testing fakes as its ports; optionally with a <see cref="Libp2pHost"/>
-/// on loopback (<c>AddLibp2pHost</c>) carrying its streams (hello, exchange) while gossip stays on the in-memory
-/// network, until the libp2p host has gossipsub.
+/// on loopback (<c>AddLibp2pHost</c>), which then carries everything: hello and the exchange on its streams, block
+/// gossip on its gossipsub.
 /// </summary>
 internal sealed class HostedNode : IAsyncDisposable
 {
@@ -52,20 +52,13 @@ internal sealed class HostedNode : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         bool libp2p = false)
     {
-        // With a libp2p host, the in-memory host (gossip) takes its peer id, so a block's source is a peer the
-        // node can ask over libp2p.
-        Libp2pIdentity? identity = libp2p ? Libp2pIdentity.Generate() : null;
-        InMemoryHost host = identity is null ? network.CreateHost(name) : network.CreateHost(identity.PeerId);
+        InMemoryHost host = network.CreateHost(name);
         var store = new InMemoryChainStore(genesis, genesisState, blockstore);
         var collection = new ServiceCollection();
         collection.AddInMemoryPorts(host, store);
         if (libp2p)
         {
-            collection.AddLibp2pHost(o =>
-            {
-                o.Identity = identity;
-                o.ListenAddresses.Add("/ip4/127.0.0.1/tcp/0");
-            });
+            collection.AddLibp2pHost(o => o.ListenAddresses.Add("/ip4/127.0.0.1/tcp/0"));
         }
         services?.Invoke(collection);
         collection.AddChainSync(o =>
@@ -100,14 +93,17 @@ internal sealed class HostedNode : IAsyncDisposable
         _started = false;
     }
 
-    /// <summary>Connects this started node to <paramref name="other"/>: on the in-memory network (gossip, and
-    /// streams too without libp2p), and host to host over loopback when both have a libp2p host, until identified.</summary>
+    /// <summary>Connects this started node to <paramref name="other"/>: host to host over loopback until identified
+    /// when both have a libp2p host, else on the in-memory network.</summary>
     public async Task ConnectAsync(InMemoryNetwork network, HostedNode other)
     {
-        network.Connect(Host, other.Host);
         if (Libp2p is not null && other.Libp2p is not null)
         {
             await Libp2pStreamNetworkKit.ConnectAndIdentifyAsync(Libp2p, other.Libp2p);
+        }
+        else
+        {
+            network.Connect(Host, other.Host);
         }
     }
 

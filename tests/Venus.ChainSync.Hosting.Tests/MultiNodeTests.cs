@@ -13,7 +13,7 @@ public sealed class MultiNodeTests : MultiNodeSuite
     private protected override bool OverLibp2p => false;
 }
 
-/// <summary>The suite again, hello and the exchange between libp2p hosts on loopback (gossip stays in memory).</summary>
+/// <summary>The suite again, each node a libp2p host on loopback: hello and the exchange on its streams, blocks on its gossipsub.</summary>
 public sealed class MultiNodeOverLibp2pTests : MultiNodeSuite
 {
     private protected override bool OverLibp2p => true;

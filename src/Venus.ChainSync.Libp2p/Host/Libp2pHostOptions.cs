@@ -32,6 +32,10 @@ public sealed class Libp2pHostOptions
     /// </summary>
     public string? IdentityKeyFile { get; set; }
 
+    /// <summary>How the host's gossipsub behaves (<see cref="PubSub.GossipSub"/>, registered as the
+    /// <c>IPubSub</c> by <c>AddLibp2pHost</c>).</summary>
+    public PubSub.GossipSubOptions PubSub { get; } = new();
+
     /// <summary>What identify reports as our agent. Default <c>venus-chainsync/&lt;version&gt;</c>.</summary>
     public string AgentVersion { get; set; } = "venus-chainsync/" + typeof(Libp2pHostOptions).Assembly.GetName().Version?.ToString(3);
 
@@ -125,6 +129,7 @@ public sealed class Libp2pHostOptions
         }
 
         problems.AddRange(Limits.Validate().Select(p => $"{nameof(Limits)}: {p}"));
+        problems.AddRange(PubSub.Validate().Select(problem => "PubSub: " + problem));
         return problems;
     }
 

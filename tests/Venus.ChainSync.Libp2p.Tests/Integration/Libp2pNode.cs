@@ -10,8 +10,8 @@ namespace Venus.ChainSync.Libp2p.Tests.Integration;
 
 /// <summary>
 /// A node composed as a host node would compose it — <c>AddLibp2pHost()</c> then <c>AddChainSync()</c> — with the
-/// Testing store and executor. Streams (hello, exchange) go over the libp2p host on loopback; gossip, which is not
-/// part of this host yet, stays on an in-memory network.
+/// Testing store and executor. Everything goes over the libp2p host on loopback: hello and the exchange on its
+/// streams, block gossip on its gossipsub (the in-memory host the Testing ports bring is replaced by it).
 /// </summary>
 internal sealed class Libp2pNode : IAsyncDisposable
 {
