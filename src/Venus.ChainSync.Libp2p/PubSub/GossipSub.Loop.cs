@@ -76,6 +76,9 @@ public sealed partial class GossipSub
             case RouterEvent.Heartbeat:
                 OnHeartbeat();
                 break;
+            case RouterEvent.Inspect inspect:
+                inspect.Action();
+                break;
         }
     }
 
@@ -180,22 +183,27 @@ public sealed partial class GossipSub
         }
     }
 
-    /// <summary>Lotus's score parameters for a Filecoin topic, added as we join it (the blocks and messages topics of
-    /// any network name); other topics are not scored.</summary>
+    /// <summary>
+    /// Lotus's score parameters for a Filecoin topic (the blocks and messages topics of any network name), added as we
+    /// join it; other topics are not scored. The score takes its topics when made, so it is made again with the new
+    /// one and the connected peers: a join happens as the node starts, when there is little score to lose.
+    /// </summary>
     private void TopicScoresFor(string topic)
     {
-        if (_topicScores.ContainsKey(topic))
+        TopicScoreParameters? parameters =
+            topic.StartsWith("/fil/blocks/", StringComparison.Ordinal) ? FilecoinScoring.BlocksTopic
+            : topic.StartsWith("/fil/msgs/", StringComparison.Ordinal) ? FilecoinScoring.MessagesTopic
+            : null;
+        if (parameters is null || !_topicScores.TryAdd(topic, parameters))
         {
             return;
         }
 
-        if (topic.StartsWith("/fil/blocks/", StringComparison.Ordinal))
+        _score = NewScore();
+        foreach (PeerId peer in _links.Keys)
         {
-            _topicScores[topic] = FilecoinScoring.BlocksTopic;
-        }
-        else if (topic.StartsWith("/fil/msgs/", StringComparison.Ordinal))
-        {
-            _topicScores[topic] = FilecoinScoring.MessagesTopic;
+            System.Net.IPAddress? ip = _host.RemoteIpOf(peer);
+            _score.AddPeer(peer, ip is null ? [] : [ip]);
         }
     }
 

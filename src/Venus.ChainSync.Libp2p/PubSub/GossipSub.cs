@@ -47,7 +47,7 @@ public sealed partial class GossipSub : IPubSub, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SeenCache _seen;
     private readonly MessageCache _cache;
-    private readonly PeerScore _score;
+    private PeerScore _score;
     private readonly Dictionary<string, TopicScoreParameters> _topicScores = new(StringComparer.Ordinal);
     private readonly GossipMesh _mesh;
     private readonly MessageSigner _signer;
@@ -76,16 +76,11 @@ public sealed partial class GossipSub : IPubSub, IAsyncDisposable
         _validation = Channel.CreateBounded<PendingValidation>(new BoundedChannelOptions(_options.ValidationQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _seen = new SeenCache(_parameters.SeenTtl, _parameters.SeenCapacity, _time);
         _cache = new MessageCache(_parameters.HistoryLength, _parameters.GossipLength, _parameters.GossipRetransmission, _parameters.MessageCacheMaxBytes);
-        PeerScoreParameters scoring = FilecoinScoring.Parameters(new FilecoinScoringContext
-        {
-            NetworkName = "unused", // topic parameters are added per topic as we join (TopicScoresFor)
-            IPColocationWhitelist = [.. _options.IPColocationWhitelist],
-        }) with { Topics = _topicScores };
-        _score = new PeerScore(scoring, _time);
+        _score = NewScore();
         _mesh = new GossipMesh(
             _parameters,
             new MeshThresholds(_thresholds.GossipThreshold, _thresholds.PublishThreshold, _thresholds.OpportunisticGraftThreshold),
-            _score.Score,
+            peer => _score.Score(peer), // not the method group: the score is rebuilt when a scored topic is joined
             peer => _score.AddPenalty(peer, 1),
             _time,
             new Random());
@@ -175,6 +170,15 @@ public sealed partial class GossipSub : IPubSub, IAsyncDisposable
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
     }
+
+    /// <summary>A peer score with Lotus's parameters for the topics in <see cref="_topicScores"/>.</summary>
+    private PeerScore NewScore() => new(
+        FilecoinScoring.Parameters(new FilecoinScoringContext
+        {
+            NetworkName = "unused", // the topics' parameters come from _topicScores, filled as we join
+            IPColocationWhitelist = [.. _options.IPColocationWhitelist],
+        }) with { Topics = new Dictionary<string, TopicScoreParameters>(_topicScores, StringComparer.Ordinal) },
+        _time);
 
     private void Post(RouterEvent routerEvent) => _local.Writer.TryWrite(routerEvent); // fails only once stopped
 }

@@ -25,6 +25,9 @@ internal abstract record RouterEvent
     /// <summary>A received message's validators have spoken.</summary>
     public sealed record Validated(PendingValidation Item, MessageVerdict Verdict) : RouterEvent;
 
+    /// <summary>Runs <paramref name="Action"/> on the loop (to read its state consistently: tests, diagnostics).</summary>
+    public sealed record Inspect(Action Action) : RouterEvent;
+
     /// <summary>Time for a heartbeat.</summary>
     public sealed record Heartbeat : RouterEvent;
 }
