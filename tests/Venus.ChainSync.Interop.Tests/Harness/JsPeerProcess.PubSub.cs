@@ -101,6 +101,13 @@ public sealed partial class JsPeerProcess
             e => e.GetProperty("peer").GetString() == peer && e.GetProperty("topic").GetString() == topic,
             cancellationToken);
 
+    /// <summary>Returns once <paramref name="peer"/> has left this peer's gossipsub mesh for <paramref name="topic"/> (a PRUNE either way).</summary>
+    public Task WaitForPruneAsync(string peer, string topic, CancellationToken cancellationToken = default) =>
+        FirstEventAsync(
+            "prune",
+            e => e.GetProperty("peer").GetString() == peer && e.GetProperty("topic").GetString() == topic,
+            cancellationToken);
+
     private static string[] Strings(JsonElement reply, string name) =>
         [.. reply.GetProperty(name).EnumerateArray().Select(s => s.GetString() ?? "")];
 }

@@ -165,6 +165,22 @@ public sealed class JsPubSubTests
     }
 
     [SkippableFact]
+    public async Task Unsubscribe_OneGossipsubPeer_TheOtherSeesItLeaveAndPrunesIt()
+    {
+        await using JsPeerGroup peers = await JsPeerGroup.StartAsync(Gossipsub, Gossipsub);
+        JsPeerProcess a = peers[0], b = peers[1];
+        await SubscribeConnectedAsync(a, b);
+        await a.WaitForGraftAsync(b.PeerId, Topic, TestGuard.Token());
+
+        Assert.Empty(await b.UnsubscribeAsync(Topic, TestGuard.Token()));
+
+        await a.WaitForSubscriptionAsync(b.PeerId, Topic, subscribe: false, TestGuard.Token());
+        await a.WaitForPruneAsync(b.PeerId, Topic, TestGuard.Token());
+        Assert.Empty(await a.SubscribersAsync(Topic, TestGuard.Token()));
+        Assert.Empty(await a.MeshAsync(Topic, TestGuard.Token()));
+    }
+
+    [SkippableFact]
     public async Task Publish_BetweenFloodsubAndGossipsubPeers_ArrivesBothWays()
     {
         await using JsPeerGroup peers = await JsPeerGroup.StartAsync(Gossipsub, Floodsub);
