@@ -2,6 +2,7 @@
 // the commands and events the harness drives it with. Sources of every number: Lotus node/modules/lp2p/pubsub.go
 // (init(), GossipSub(), the score threshold constants, HashMsgId) and go-libp2p-pubsub's defaults where Lotus keeps
 // them; tests/interop/README.md lists them.
+// Both routers' TopicValidatorResult are the strings 'accept', 'ignore' and 'reject'; gossipsub's serves for both.
 import { gossipsub, StrictSign, TopicValidatorResult } from '@libp2p/gossipsub';
 import { floodsub } from '@libp2p/floodsub';
 import { peerIdFromString } from '@libp2p/peer-id';
