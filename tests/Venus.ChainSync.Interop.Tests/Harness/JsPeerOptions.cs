@@ -25,6 +25,19 @@ public sealed record JsPeerOptions
     /// <summary>Greet every peer whose identify lists <c>/fil/hello/1.0.0</c>, as Lotus does (<c>--greet</c>).</summary>
     public bool Greet { get; init; }
 
+    /// <summary>
+    /// The pubsub router to run (<c>--pubsub</c>): none, gossipsub as Lotus configures go-libp2p-pubsub, or
+    /// floodsub alone. See tests/interop/README.md for every gossipsub setting and its source.
+    /// </summary>
+    public JsPubSub PubSub { get; init; }
+
+    /// <summary>
+    /// The Filecoin network name (<c>--network</c>): under gossipsub the peer takes only <c>/fil/blocks/&lt;name&gt;</c>
+    /// and <c>/fil/msgs/&lt;name&gt;</c>, as Lotus's topic allowlist does, and scores them with Lotus's parameters.
+    /// Null: peer.mjs's default, <c>testnetnet</c> (mainnet).
+    /// </summary>
+    public string? Network { get; init; }
+
     /// <summary>Options serving <paramref name="chain"/> from the CAR at <paramref name="carPath"/> with its head's weight and genesis.</summary>
     public static JsPeerOptions Serving(Chain.ChainFixture chain, string carPath)
     {
@@ -64,5 +77,33 @@ public sealed record JsPeerOptions
         {
             yield return "--greet";
         }
+
+        if (PubSub != JsPubSub.None)
+        {
+            yield return "--pubsub";
+            yield return PubSub == JsPubSub.Gossipsub ? "gossipsub" : "floodsub";
+        }
+
+        if (Network is not null)
+        {
+            yield return "--network";
+            yield return Network;
+        }
     }
+}
+
+/// <summary>Which pubsub router a <c>peer.mjs</c> runs.</summary>
+public enum JsPubSub
+{
+    /// <summary>None: no pubsub protocol is offered.</summary>
+    None,
+
+    /// <summary>
+    /// @libp2p/gossipsub with Lotus's settings: <c>/meshsub/1.2.0</c>, <c>/1.1.0</c>, <c>/1.0.0</c> and
+    /// <c>/floodsub/1.0.0</c>; blake2b-256 message ids; StrictSign; flood publish; Lotus's score parameters.
+    /// </summary>
+    Gossipsub,
+
+    /// <summary>@libp2p/floodsub: <c>/floodsub/1.0.0</c> only, StrictSign.</summary>
+    Floodsub,
 }

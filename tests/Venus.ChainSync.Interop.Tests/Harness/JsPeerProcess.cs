@@ -63,7 +63,9 @@ public sealed partial class JsPeerProcess : IAsyncDisposable
 
     /// <summary>
     /// Event lines in arrival order (<c>connected</c>, <c>identified</c>, <c>hello</c>, <c>greeted</c>,
-    /// <c>greetFailed</c>); completes when the process exits. Reading consumes: one reader per peer.
+    /// <c>greetFailed</c>, and the pubsub events); completes when the process exits. Reading consumes: one reader per
+    /// peer. <see cref="FirstEventAsync"/> and <see cref="EventsSoFar"/> read a log of the same lines that nothing
+    /// consumes, for tests whose events interleave.
     /// </summary>
     public ChannelReader<JsonElement> Events => _events.Reader;
 
@@ -283,6 +285,7 @@ public sealed partial class JsPeerProcess : IAsyncDisposable
             }
 
             _events.Writer.TryComplete();
+            CloseEventLog();
         }
     }
 
@@ -310,6 +313,7 @@ public sealed partial class JsPeerProcess : IAsyncDisposable
             else
             {
                 _events.Writer.TryWrite(message);
+                Record(message);
             }
 
             return;

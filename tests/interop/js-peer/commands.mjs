@@ -11,7 +11,7 @@ import { push } from './sink.mjs';
 export const DEFAULT_COMMAND_MS = 60_000;
 const IDENTIFY_MS = 10_000;
 
-export function createCommands ({ node, chain, weight, identities }) {
+export function createCommands ({ node, chain, weight, identities, pubsub }) {
   const needChain = () => {
     if (chain === null) {
       throw new Error('this peer serves no chain (start it with --car)');
@@ -78,7 +78,8 @@ export function createCommands ({ node, chain, weight, identities }) {
         peerId: node.peerId.toString(),
         addrs: node.getMultiaddrs().map(String),
         head: chain?.head.map(String) ?? null,
-        genesis: chain?.genesis.toString() ?? null
+        genesis: chain?.genesis.toString() ?? null,
+        pubsub
       };
     }
   };

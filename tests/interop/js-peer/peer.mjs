@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A js-libp2p peer for the Venus.ChainSync interop tests: TCP, Noise, Yamux, identify and ping, plus Filecoin
-// hello and chain exchange served from a CAR. Protocol on stdio:
+// hello and chain exchange served from a CAR, and with --pubsub gossipsub (as Lotus configures it) or floodsub.
+// Protocol on stdio:
 //   stdout: one {"event":"ready",…} line, then replies {"id":N,"ok":true,…} / {"id":N,"ok":false,"error":…} and
 //           event lines {"event":…}; nothing else (logs go to stderr).
 //   stdin:  one JSON command per line, {"id":N,"cmd":"…",…}; commands run concurrently. EOF or "stop" exits 0.
@@ -21,6 +22,7 @@ import { ECHO_PROTOCOL, echoHandler } from './echo.mjs';
 import { EXCHANGE_PROTOCOL, exchangeHandler } from './exchange.mjs';
 import { HELLO_PROTOCOL, helloFor, helloHandler, sayHello } from './hello.mjs';
 import { Identities } from './identities.mjs';
+import { attachPubsub, pubsubService } from './pubsub.mjs';
 import { SINK_PROTOCOL, sinkHandler } from './sink.mjs';
 
 const { values: args } = parseArgs({
@@ -30,7 +32,9 @@ const { values: args } = parseArgs({
     car: { type: 'string' },
     weight: { type: 'string', default: '0' },
     genesis: { type: 'string' },
-    greet: { type: 'boolean', default: false }
+    greet: { type: 'boolean', default: false },
+    pubsub: { type: 'string' },
+    network: { type: 'string', default: 'testnetnet' }
   },
   strict: true
 });
@@ -53,13 +57,14 @@ const privateKey = args.key
   ? privateKeyFromProtobuf(Uint8Array.from(Buffer.from(args.key, 'hex')))
   : await generateKeyPair('Ed25519');
 
+const pubsub = pubsubService(args.pubsub, args.network);  // null without --pubsub
 const node = await createLibp2p({
   privateKey,
   addresses: { listen: args.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify(), ping: ping() }
+  services: { identify: identify(), ping: ping(), ...(pubsub === null ? {} : { pubsub }) }
 });
 
 const identities = new Identities();
@@ -92,11 +97,15 @@ await node.handle(HELLO_PROTOCOL, helloHandler((peer, hello) => emit({ event: 'h
 await node.handle(SINK_PROTOCOL, sinkHandler(log));
 // Lotus's syncer sends 16 concurrent exchange requests to one peer.
 await node.handle(EXCHANGE_PROTOCOL, exchangeHandler(chain, log), { maxInboundStreams: 64 });
+// Pubsub's listeners go on before `ready` is printed: nobody knows the address yet, so no event can be missed.
+const commands = {
+  ...createCommands({ node, chain, weight, identities, pubsub: args.pubsub ?? null }),
+  ...(pubsub === null ? {} : attachPubsub({ pubsub: node.services.pubsub, mode: args.pubsub, network: args.network, emit }))
+};
 await node.start();
 
 emit({ event: 'ready', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) });
 
-const commands = createCommands({ node, chain, weight, identities });
 let stopping = false;
 
 async function stop () {

@@ -1,7 +1,8 @@
 // `npm test`: two peer.mjs processes driven over their stdio protocol, as the C# harness drives them, checking
 // dial, identify, ping, a 10 MiB echo, 100 concurrent streams, the benchmark's push, round trips and CPU time, and
 // hello plus chain exchange over the committed CAR fixture (fixtures/chain.car and fixtures/chain.json, both written
-// by the C# ChainFixture).
+// by the C# ChainFixture); then three gossipsub peers in a line and a floodsub peer, checking subscriptions, the
+// blake2b message id, a rejecting validator in the middle of the line, the score counters and floodsub fallback.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -11,6 +12,7 @@ import { ECHO_PROTOCOL } from './echo.mjs';
 import { EXCHANGE_PROTOCOL } from './exchange.mjs';
 import { HELLO_PROTOCOL } from './hello.mjs';
 import { SINK_PROTOCOL } from './sink.mjs';
+import { blocksTopic, messageId, toHex } from './pubsub.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const GUARD_MS = 60_000;
@@ -51,6 +53,11 @@ class Peer {
       throw new Error(`${this.name} ${cmd}: ${message.error}`);
     }
     return message;
+  }
+
+  /** Every event seen so far. */
+  events () {
+    return [...this.#events];
   }
 
   /** The first event (seen so far or later) for which `match` holds. */
@@ -183,6 +190,87 @@ try {
 } catch (err) {
   server.process.kill();
   client.process.kill();
+  console.error(`FAIL ${err.stack}`);
+  process.exit(1);
+}
+
+const network = 'selftest';
+const topic = blocksTopic(network);
+const gossip = ['a', 'b', 'c'].map(name => new Peer(name, ['--pubsub', 'gossipsub', '--network', network]));
+const flood = new Peer('flood', ['--pubsub', 'floodsub']);
+const [a, b, c] = gossip;
+try {
+  const [readyA, readyB, readyC, readyF] = await Promise.all([...gossip, flood].map(p => p.ready));
+  const received = (peer, data) => peer.event(e => e.event === 'message' && e.data === data);
+
+  await check('gossipsub: identify lists meshsub 1.2, 1.1, 1.0 and floodsub', async () => {
+    await a.send('dial', { addr: readyB.addrs[0] });
+    const seen = await a.send('identify', { peer: readyB.peerId });
+    for (const protocol of ['/meshsub/1.2.0', '/meshsub/1.1.0', '/meshsub/1.0.0', '/floodsub/1.0.0']) {
+      assert.ok(seen.protocols.includes(protocol), `identify lacks ${protocol}: ${seen.protocols}`);
+    }
+  });
+
+  await check('gossipsub: a subscription is seen, a message arrives with the blake2b-256 id', async () => {
+    await Promise.all([a.send('subscribe', { topic }), b.send('subscribe', { topic })]);
+    await a.event(e => e.event === 'subscription' && e.peer === readyB.peerId && e.topic === topic && e.subscribe);
+    assert.deepEqual((await a.send('peers', { topic })).peers, [readyB.peerId]);
+    const data = '0001020304';
+    const published = await a.send('publish', { topic, data });
+    assert.equal(published.msgId, toHex(messageId(Buffer.from(data, 'hex'))));
+    assert.deepEqual(published.recipients, [readyB.peerId]);
+    const message = await received(b, data);
+    assert.deepEqual([message.msgId, message.from, message.receivedFrom, message.topic],
+      [published.msgId, readyA.peerId, readyA.peerId, topic]);
+  });
+
+  await check('gossipsub: B rejects ff…, so in the line A -> B -> C only the accepted message reaches C', async () => {
+    await b.send('validator', { topic, mode: 'reject-if-data-prefix', prefix: 'ff' });
+    await c.send('subscribe', { topic });
+    await c.send('dial', { addr: readyB.addrs[0] });
+    await b.event(e => e.event === 'graft' && e.peer === readyC.peerId && e.topic === topic);
+    await a.send('publish', { topic, data: 'ff01' });
+    const verdict = await b.event(e => e.event === 'validated' && e.data === 'ff01');
+    assert.deepEqual([verdict.verdict, verdict.receivedFrom], ['reject', readyA.peerId]);
+    await a.send('publish', { topic, data: '0101' });
+    const relayed = await received(c, '0101');
+    assert.deepEqual([relayed.from, relayed.receivedFrom], [readyA.peerId, readyB.peerId]);
+    assert.equal(c.events().filter(e => e.event === 'message' && e.data === 'ff01').length, 0);
+  });
+
+  await check('gossipsub: B counts the rejected message against A; A scores B >= 0 after valid traffic', async () => {
+    // Counters decay every second (by 0.01^(1/3600)), so they are checked for being there, not for being 1. A is
+    // left out of the mesh check: its negative score gets it pruned from B's mesh at B's next heartbeat.
+    const ofA = await b.send('score', { peer: readyA.peerId });
+    assert.ok(ofA.topics[topic].invalidMessageDeliveries > 0.99, JSON.stringify(ofA));
+    await b.send('publish', { topic, data: '0202' });
+    await received(a, '0202');
+    const ofB = await a.send('score', { peer: readyB.peerId });
+    assert.ok(ofB.score >= 0, `score ${ofB.score}`);
+    assert.ok(ofB.topics[topic].firstMessageDeliveries > 0.99, JSON.stringify(ofB));
+    assert.ok((await b.send('mesh', { topic })).peers.includes(readyC.peerId));
+  });
+
+  await check('floodsub: a floodsub-only peer and a gossipsub peer exchange messages both ways', async () => {
+    await flood.send('subscribe', { topic });
+    await flood.send('dial', { addr: readyA.addrs[0] });
+    await a.event(e => e.event === 'subscription' && e.peer === readyF.peerId && e.subscribe);
+    await flood.event(e => e.event === 'subscription' && e.peer === readyA.peerId && e.subscribe);
+    const seen = await a.send('identify', { peer: readyF.peerId });
+    assert.ok(!seen.protocols.some(p => p.startsWith('/meshsub/')), `floodsub peer lists ${seen.protocols}`);
+    await flood.send('publish', { topic, data: '0303' });
+    const fromFlood = await received(a, '0303');
+    assert.equal(fromFlood.receivedFrom, readyF.peerId);
+    await a.send('publish', { topic, data: '0404' });
+    const toFlood = await received(flood, '0404');
+    assert.deepEqual([toFlood.msgId, toFlood.from, toFlood.receivedFrom], [toHex(messageId(Uint8Array.of(4, 4))), readyA.peerId, readyA.peerId]);
+  });
+
+  await check('stop: the pubsub peers exit 0', async () => {
+    await Promise.all([...gossip, flood].map(p => p.stop()));
+  });
+} catch (err) {
+  [...gossip, flood].forEach(p => p.process.kill());
   console.error(`FAIL ${err.stack}`);
   process.exit(1);
 }
