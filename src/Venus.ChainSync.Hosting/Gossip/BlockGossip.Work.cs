@@ -44,6 +44,10 @@ internal sealed partial class BlockGossip
             return GossipResults.MessagesUnavailable;
         }
 
+        // The peer that delivered a block whose messages check out can serve the chain under it: it becomes an
+        // exchange candidate, as Lotus's InformNewHead makes it (Syncer.Exchange.AddPeer(from)). A peer that never
+        // greets us (hello is one-way) is otherwise never asked.
+        _exchange.AddPeer(received.ReceivedFrom);
         DispatchOutcome outcome = await _dispatcher.SendAsync(IncomingTipSet.Gossip(tipSet, received.ReceivedFrom, received.Source), stop).ConfigureAwait(false);
         return outcome == DispatchOutcome.Queued ? GossipResults.Accepted : GossipResults.Refused;
     }

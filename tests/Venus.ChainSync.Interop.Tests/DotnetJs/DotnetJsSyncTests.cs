@@ -58,6 +58,61 @@ public sealed class DotnetJsSyncTests(CarChainFixture chain) : IClassFixture<Car
     }
 
     [SkippableFact]
+    public async Task A_dotnet_node_follows_a_chain_whose_new_heads_arrive_only_by_gossip_from_the_js_producer()
+    {
+        // The JS peer serves the chain (exchange) but does not greet: the .NET node learns of heads only from the
+        // blocks the JS peer publishes on /fil/blocks/testnetnet, and fetches what it lacks from it.
+        await using JsPeerProcess js = await JsPeerProcess.StartAsync(
+            JsPeerOptions.Serving(chain.Chain, chain.CarPath) with { PubSub = JsPubSub.Gossipsub, Network = "testnetnet" });
+        string topic = JsPeerProcess.BlocksTopic("testnetnet");
+        await js.SubscribeAsync(topic, TestGuard.Token());
+        await using var unused = new InMemoryNetwork();
+        var store = new InMemoryChainStore(chain.Chain.Genesis, chain.Chain.Builder.GenesisState);
+        var services = new ServiceCollection();
+        services.AddInMemoryPorts(unused.CreateHost("dotnet"), store); // its host and pubsub are replaced by the libp2p host's
+        services.AddLibp2pHost(o => o.ListenAddresses.Add("/ip4/127.0.0.1/tcp/0"));
+        services.AddChainSync(o => o.NetworkName = "testnetnet");
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        IHostedService[] hosted = [.. provider.GetServices<IHostedService>()];
+        foreach (IHostedService service in hosted)
+        {
+            await service.StartAsync(TestGuard.Token());
+        }
+
+        try
+        {
+            ISyncApi api = provider.GetRequiredService<ISyncApi>();
+            Libp2pHost host = provider.GetRequiredService<Libp2pHost>();
+            await host.ConnectAsync(Multiaddr.Parse(js.Ip4Address), TestGuard.Token());
+            await js.WaitForSubscriptionAsync(host.LocalPeer.ToString(), topic, cancellationToken: TestGuard.Token());
+            Assert.Equal(chain.Chain.Genesis, await store.GetHeadAsync(CancellationToken.None)); // nothing without gossip
+
+            // Five heads, oldest first: the first sets off a catch-up from genesis, each later one moves the head by one.
+            for (int back = 4; back >= 0; back--)
+            {
+                TipSet next = chain.Chain.TipSets[back];
+                Task reached = WaitForHeadAsync(api, next);
+                foreach (FullBlock block in chain.Chain.Builder.GetFullTipSet(next).Blocks)
+                {
+                    BlockMsg message = BlockMsg.Create(block.Header, block.BlsMessages.Select(m => m.Cid), block.SecpkMessages.Select(m => m.Cid));
+                    await js.PublishAsync(topic, message.RawData, TestGuard.Token());
+                }
+
+                await reached;
+            }
+
+            Assert.Equal(chain.Chain.Head, await store.GetHeadAsync(CancellationToken.None));
+        }
+        finally
+        {
+            foreach (IHostedService service in hosted.Reverse())
+            {
+                await service.StopAsync(TestGuard.Token());
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task The_js_peer_syncs_headers_from_the_dotnet_exchange_server()
     {
         await using JsPeerProcess js = await JsPeerProcess.StartAsync(JsPeerOptions.Serving(chain.Chain, chain.CarPath));
