@@ -3,7 +3,9 @@ using System.IO.Pipelines;
 using Venus.ChainSync.Fuzz.Harness;
 using Venus.ChainSync.Libp2p;
 using Venus.ChainSync.Libp2p.Negotiation;
+using Venus.ChainSync.Libp2p.Protobuf;
 using Venus.ChainSync.Libp2p.Protocols;
+using Venus.ChainSync.Libp2p.PubSub;
 using Venus.ChainSync.Libp2p.Security;
 
 namespace Venus.ChainSync.Fuzz.Targets;
@@ -84,6 +86,45 @@ internal static class Libp2pTargets
         }
 
         RoundTrip.That(chosen is null or "/noise" or "/yamux/1.0.0", $"multistream chose '{chosen}', which is not served");
+    }
+
+    /// <summary>Length-prefixed pubsub RPCs to the end, as a router's inbound stream reads them; each message's
+    /// StrictSign check and id, and each advertised id's parse.</summary>
+    public static void PubSubRpc(ReadOnlyMemory<byte> input, AllocationMeter meter)
+    {
+        PipeReader reader = PipeReader.Create(new ReadOnlySequence<byte>(input));
+        while (true)
+        {
+            RPC? rpc;
+            try
+            {
+                rpc = meter.Call(() => Synchronously.Complete(RpcFraming.ReadAsync(reader, 64 * 1024, CancellationToken.None)));
+            }
+            catch (Libp2pProtocolException)
+            {
+                return;
+            }
+
+            if (rpc is null)
+            {
+                return;
+            }
+
+            foreach (Message message in rpc.Publish)
+            {
+                SignatureCheck check = meter.Call(() => MessageSigning.Verify(message));
+                RoundTrip.That(check.Status != SignatureStatus.Valid || MessageSigning.Verify(message).Author == check.Author, "a second check names another author");
+                _ = MessageIdentity.Of(message);
+            }
+
+            foreach (ControlIHave ihave in rpc.Control?.Ihave ?? [])
+            {
+                foreach (Google.Protobuf.ByteString id in ihave.MessageIDs)
+                {
+                    _ = MessageId.TryFromBytes(id.Span, out _);
+                }
+            }
+        }
     }
 
     private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;

@@ -40,6 +40,7 @@ internal static class TargetCatalog
         new("libp2p-key", "Libp2pPublicKey.Decode (protobuf), canonical re-encoding round trip", new(16, 16384), Libp2pTargets.PublicKey),
         new("noise-payload", "NoisePayload.Verify: handshake payload (identity key, signature, extensions) over a 32-byte static key", new(32, 32768), Libp2pTargets.NoisePayloadVerify),
         new("identify", "IdentifyProtocol.ReadAsync: delimited identify messages to the end, merged, bounded", new(64, 65536), Libp2pTargets.Identify),
+        new("pubsub-rpc", "RpcFraming.ReadAsync to the end (64 KiB cap), MessageSigning.Verify and ids of every message and IHAVE; each RPC's parse costs a 4 KiB CodedInputStream buffer, so minimal RPCs run near 160 B per input byte", new(256, 65536), Libp2pTargets.PubSubRpc),
         new("multistream-listen", "MultistreamSelect.ListenAsync: header, proposals, ls, na, as a listener", new(64, 65536), Libp2pTargets.MultistreamListen),
     ];
 

@@ -77,6 +77,14 @@ internal static class RpcFraming
                 continue;
             }
 
+            if (length == 0)
+            {
+                // An empty RPC says nothing: skipped unparsed, as a parse costs a 4 KiB buffer (Google.Protobuf's
+                // CodedInputStream) and a peer sending one-byte frames would cost us thousands of times its bytes.
+                input.AdvanceTo(buffer.GetPosition(prefix));
+                continue;
+            }
+
             if (buffer.Length - prefix >= length)
             {
                 ReadOnlySequence<byte> frame = buffer.Slice(prefix, length);

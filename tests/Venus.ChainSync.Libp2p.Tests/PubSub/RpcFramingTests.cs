@@ -25,7 +25,7 @@ public sealed class RpcFramingTests
     }
 
     [Fact]
-    public async Task Rpcs_back_to_back_read_one_at_a_time_then_a_clean_end_reads_as_null()
+    public async Task Rpcs_back_to_back_read_one_at_a_time_skipping_empty_ones_then_a_clean_end_reads_as_null()
     {
         var pipe = new Pipe();
         RPC first = SampleRpc();
@@ -33,12 +33,12 @@ public sealed class RpcFramingTests
         var empty = new RPC();
 
         RpcFraming.Write(pipe.Writer, first);
+        RpcFraming.Write(pipe.Writer, empty); // says nothing: skipped, not parsed
         RpcFraming.Write(pipe.Writer, empty);
         RpcFraming.Write(pipe.Writer, second);
         await pipe.Writer.CompleteAsync();
 
         Assert.Equal(first, await RpcFraming.ReadAsync(pipe.Reader).AsTask().WaitAsync(Guard));
-        Assert.Equal(empty, await RpcFraming.ReadAsync(pipe.Reader).AsTask().WaitAsync(Guard));
         Assert.Equal(second, await RpcFraming.ReadAsync(pipe.Reader).AsTask().WaitAsync(Guard));
         Assert.Null(await RpcFraming.ReadAsync(pipe.Reader).AsTask().WaitAsync(Guard));
     }
