@@ -15,6 +15,9 @@ public sealed partial class GossipSub
     /// <summary><paramref name="peer"/>'s score.</summary>
     internal Task<double> ScoreAsync(PeerId peer) => InspectAsync(() => _score.Score(peer));
 
+    /// <summary>How many heartbeats have run.</summary>
+    internal Task<int> HeartbeatsAsync() => InspectAsync(() => _heartbeats);
+
     /// <summary>Runs a heartbeat now (tests drive time themselves).</summary>
     internal Task HeartbeatNowAsync() => InspectAsync(() =>
     {

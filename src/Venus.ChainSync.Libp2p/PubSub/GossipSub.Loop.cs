@@ -11,6 +11,7 @@ public sealed partial class GossipSub
     // Loop-owned: our outbound links and what each connected peer announced.
     private readonly Dictionary<PeerId, PubSubLink> _links = [];
     private readonly Dictionary<PeerId, HashSet<string>> _peerTopics = [];
+    private int _heartbeats;
 
     private async Task RouterLoopAsync(CancellationToken stopping)
     {
@@ -172,6 +173,7 @@ public sealed partial class GossipSub
 
     private void OnHeartbeat()
     {
+        _heartbeats++;
         _score.RefreshScores();
         var plan = new ControlPlan();
         _mesh.Heartbeat(plan, _cache);

@@ -41,11 +41,19 @@ internal sealed class GossipSubFixture : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="peer"/> is in <paramref name="router"/>'s mesh (grafted on join or by a
     /// heartbeat): forwarded messages go along the mesh only.</summary>
-    public static async Task UntilInMeshAsync(GossipSub router, PeerId peer)
+    /// <remarks>With <paramref name="orHeartbeats"/>, also ends three heartbeats after the call: by then the mesh
+    /// is what it will be, and a full mesh may rightly leave a peer out.</remarks>
+    public static async Task UntilInMeshAsync(GossipSub router, PeerId peer, bool orHeartbeats = false)
     {
         CancellationToken guard = TestGuard.Token();
+        int start = await router.HeartbeatsAsync().WaitAsync(guard);
         while (!(await router.MeshAsync(Topic).WaitAsync(guard)).Contains(peer))
         {
+            if (orHeartbeats && await router.HeartbeatsAsync().WaitAsync(guard) >= start + 3)
+            {
+                return;
+            }
+
             await Task.Yield();
         }
     }
