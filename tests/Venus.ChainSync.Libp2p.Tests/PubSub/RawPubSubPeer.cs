@@ -13,7 +13,9 @@ namespace Venus.ChainSync.Libp2p.Tests.PubSub;
 internal sealed class RawPubSubPeer
 {
     private readonly Channel<RPC> _received = Channel.CreateUnbounded<RPC>();
+    private readonly Queue<RPC> _putBack = new();
     private INetworkStream? _stream;
+    private PeerId _router;
 
     private RawPubSubPeer(Libp2pHost host)
     {
@@ -29,12 +31,22 @@ internal sealed class RawPubSubPeer
     public static RawPubSubPeer On(Libp2pHost host) => new(host);
 
     /// <summary>Opens our stream to <paramref name="router"/> (once).</summary>
-    public async Task<INetworkStream> StreamToAsync(PeerId router) =>
-        _stream ??= await Host.OpenStreamAsync(router, GossipSub.MeshSub11, TestGuard.Token());
+    public async Task<INetworkStream> StreamToAsync(PeerId router)
+    {
+        if (_stream is null)
+        {
+            _router = router;
+            _stream = await Host.OpenStreamAsync(router, GossipSub.MeshSub11, TestGuard.Token());
+        }
 
+        return _stream;
+    }
+
+    /// <summary>Writes <paramref name="rpc"/> on our stream (to <paramref name="router"/>, or the one already open
+    /// when it is default).</summary>
     public async Task SendAsync(PeerId router, RPC rpc)
     {
-        INetworkStream stream = await StreamToAsync(router);
+        INetworkStream stream = await StreamToAsync(router.IsDefined ? router : _router);
         await RpcFraming.WriteAsync(stream.Output, rpc, ct: TestGuard.Token());
     }
 
@@ -54,7 +66,7 @@ internal sealed class RawPubSubPeer
         CancellationToken guard = TestGuard.Token();
         while (true)
         {
-            RPC rpc = await _received.Reader.ReadAsync(guard);
+            RPC rpc = _putBack.Count > 0 ? _putBack.Dequeue() : await _received.Reader.ReadAsync(guard);
             if (match(rpc))
             {
                 return rpc;
@@ -65,13 +77,23 @@ internal sealed class RawPubSubPeer
     /// <summary>The RPCs received so far, without waiting.</summary>
     public List<RPC> Drain()
     {
-        var rpcs = new List<RPC>();
+        var rpcs = new List<RPC>(_putBack);
+        _putBack.Clear();
         while (_received.Reader.TryRead(out RPC? rpc))
         {
             rpcs.Add(rpc);
         }
 
         return rpcs;
+    }
+
+    /// <summary>Returns RPCs a caller read past to the front of the queue, in order.</summary>
+    public void PutBack(IEnumerable<RPC> rpcs)
+    {
+        foreach (RPC rpc in rpcs)
+        {
+            _putBack.Enqueue(rpc);
+        }
     }
 
     private async Task ReadAsync(INetworkStream stream, CancellationToken cancellationToken)
