@@ -183,7 +183,13 @@ public sealed partial class GossipSub
         {
             _metrics.Score(_score.Score(peer));
         }
+
+        _metrics.MeshSizes(MeshSize("blocks"), MeshSize("msgs"), MeshSize("other"));
     }
+
+    /// <summary>Peers in the meshes of our topics of one kind (<see cref="GossipSubMetrics.KindOf"/>).</summary>
+    private int MeshSize(string kind) =>
+        _mesh.Joined.Where(topic => GossipSubMetrics.KindOf(topic) == kind).Sum(topic => _mesh.MeshOf(topic).Count);
 
     /// <summary>
     /// Lotus's score parameters for a Filecoin topic (the blocks and messages topics of any network name), added as we

@@ -23,11 +23,28 @@ internal sealed class GossipSubMetrics
             "{score}",
             "Connected peers' scores, sampled at each heartbeat.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-2500, -1000, -500, -100, 0, 1, 10, 50, 100] });
-        MeshPeers = meter;
+        meter.CreateObservableGauge(
+            "venus.chainsync.pubsub.mesh_peers",
+            () =>
+            {
+                MeshSizeSnapshot sizes = Volatile.Read(ref _meshSizes);
+                return new Measurement<int>[]
+                {
+                    new(sizes.Blocks, new KeyValuePair<string, object?>("topic_kind", "blocks")),
+                    new(sizes.Msgs, new KeyValuePair<string, object?>("topic_kind", "msgs")),
+                    new(sizes.Other, new KeyValuePair<string, object?>("topic_kind", "other")),
+                };
+            },
+            "{peer}",
+            "Peers in our meshes at the last heartbeat, by topic kind.");
     }
 
-    /// <summary>The meter, for the mesh-size gauge the router registers over its own state.</summary>
-    public Meter MeshPeers { get; }
+    // Written by the router loop at each heartbeat, read by the gauge on the exporter's thread: an immutable snapshot
+    // swapped by reference, so a reader never sees half an update.
+    private MeshSizeSnapshot _meshSizes = new(0, 0, 0);
+
+    /// <summary>Records the mesh sizes (the router loop calls it at each heartbeat).</summary>
+    public void MeshSizes(int blocks, int msgs, int other) => Volatile.Write(ref _meshSizes, new MeshSizeSnapshot(blocks, msgs, other));
 
     public void Message(string topic, string verdict)
     {
@@ -57,4 +74,6 @@ internal sealed class GossipSubMetrics
         topic.StartsWith("/fil/blocks/", StringComparison.Ordinal) ? "blocks"
         : topic.StartsWith("/fil/msgs/", StringComparison.Ordinal) ? "msgs"
         : "other";
+
+    private sealed record MeshSizeSnapshot(int Blocks, int Msgs, int Other);
 }

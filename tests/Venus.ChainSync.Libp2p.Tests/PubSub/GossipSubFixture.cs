@@ -14,11 +14,11 @@ internal sealed class GossipSubFixture : IAsyncDisposable
     private readonly HostFixture _hosts = new();
     private readonly List<GossipSub> _routers = [];
 
-    public async Task<(Libp2pHost Host, GossipSub PubSub)> StartAsync(Action<GossipSubOptions>? configure = null)
+    public async Task<(Libp2pHost Host, GossipSub PubSub)> StartAsync(Action<GossipSubOptions>? configure = null, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         Libp2pHost host = await _hosts.StartHostAsync();
         configure?.Invoke(host.Options.PubSub);
-        var router = new GossipSub(host, host.Options.PubSub);
+        var router = new GossipSub(host, host.Options.PubSub, meterFactory: meters);
         _routers.Add(router);
         await router.StartAsync(TestGuard.Token());
         return (host, router);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Venus.ChainSync.Libp2p.PubSub;
 using Venus.ChainSync.Libp2p.Tests.Host;
 using Venus.ChainSync.Network;
@@ -97,6 +98,31 @@ public sealed class GossipSubRouterTests : IAsyncLifetime
 
         Assert.Equal(Data("one"), (await atC.NextAsync()).Data.ToArray());
         Assert.Equal(Data("two"), (await atC.NextAsync()).Data.ToArray()); // not "one" again, forwarded by B
+    }
+
+    [Fact]
+    public async Task Messages_are_counted_by_topic_kind_and_verdict_and_the_mesh_size_by_topic_kind()
+    {
+        using var meters = new Venus.ChainSync.Testing.TestMeterFactory();
+        using var messages = new MetricCollector<long>(meters, Venus.ChainSync.Diagnostics.ChainSyncDiagnostics.Name, "venus.chainsync.pubsub.messages");
+        using var mesh = new MetricCollector<int>(meters, Venus.ChainSync.Diagnostics.ChainSyncDiagnostics.Name, "venus.chainsync.pubsub.mesh_peers");
+        (Libp2pHost aHost, GossipSub a) = await _fixture.StartAsync();
+        (Libp2pHost bHost, GossipSub b) = await _fixture.StartAsync(meters: meters);
+        await using Subscription atA = Subscribe(a);
+        await using Subscription atB = Subscribe(b, (m, _) => ValueTask.FromResult(m.Data.Span.StartsWith("bad"u8) ? MessageVerdict.Reject : MessageVerdict.Accept));
+        await HostFixture.ConnectAndIdentifyAsync(aHost, bHost);
+        await UntilSubscribedAsync(a, bHost.LocalPeer);
+        await UntilInMeshAsync(b, aHost.LocalPeer);
+        await b.HeartbeatNowAsync();
+        mesh.RecordObservableInstruments(); // before the bad block: a peer scoring below zero leaves the mesh
+
+        await a.PublishAsync(Topic, Data("bad"), TestGuard.Token());
+        await a.PublishAsync(Topic, Data("good"), TestGuard.Token());
+        await atB.NextAsync();
+
+        Assert.Contains(messages.GetMeasurementSnapshot(), m => (string?)m.Tags["topic_kind"] == "blocks" && (string?)m.Tags["verdict"] == "accepted");
+        Assert.Contains(messages.GetMeasurementSnapshot(), m => (string?)m.Tags["topic_kind"] == "blocks" && (string?)m.Tags["verdict"] == "rejected");
+        Assert.Contains(mesh.GetMeasurementSnapshot(), m => (string?)m.Tags["topic_kind"] == "blocks" && m.Value == 1);
     }
 
     [Fact]
