@@ -338,5 +338,10 @@ public sealed partial class Libp2pHost
     }
 
     /// <summary>A peer's worth when trimming: peers we are exchanging streams with now are kept first.</summary>
-    private double ActiveStreamsValue(PeerId peer) => _streams.ActiveStreams(peer);
+    /// <summary>What a connection is worth when trimming: its open streams, plus the peer's gossipsub score when the
+    /// router runs (as go-libp2p-pubsub feeds the connection manager), so peers that deliver blocks stay and peers
+    /// that send invalid ones go first.</summary>
+    internal double PeerValue(PeerId peer) => _streams.ActiveStreams(peer) + (Volatile.Read(ref _pubSubScore)?.Invoke(peer) ?? 0);
+
+    private double ActiveStreamsValue(PeerId peer) => PeerValue(peer);
 }

@@ -5,6 +5,12 @@ namespace Venus.ChainSync.Libp2p;
 /// <summary>What the host's gossipsub router needs of it beyond <see cref="Network.IStreamHost"/>.</summary>
 public sealed partial class Libp2pHost
 {
+    // The gossipsub router's score of a peer, while it runs; the trimmer adds it to a connection's value.
+    private Func<Network.PeerId, double>? _pubSubScore;
+
+    /// <summary>Sets (or, with null, clears) the score the router keeps of each peer, for trimming.</summary>
+    internal void SetPubSubScore(Func<Network.PeerId, double>? score) => Volatile.Write(ref _pubSubScore, score);
+
     /// <summary>The identity key, which signs the messages the router publishes.</summary>
     internal Libp2pIdentity Identity => _identity;
 

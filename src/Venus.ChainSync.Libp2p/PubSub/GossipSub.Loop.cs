@@ -207,7 +207,7 @@ public sealed partial class GossipSub
             return;
         }
 
-        _score = NewScore();
+        Volatile.Write(ref _score, NewScore()); // read by the host's trimmer on its own thread
         foreach (PeerId peer in _links.Keys)
         {
             System.Net.IPAddress? ip = _host.RemoteIpOf(peer);

@@ -117,6 +117,8 @@ public sealed partial class GossipSub : IPubSub, IAsyncDisposable
             _host.SetStreamHandler(protocol, HandleInboundStreamAsync);
         }
 
+        _host.SetPubSubScore(peer => Volatile.Read(ref _score).Score(peer)); // the score is thread-safe
+
         CancellationToken stopping = _stop.Token;
         _loops = Task.WhenAll(
             Task.Run(() => RouterLoopAsync(stopping), CancellationToken.None),
@@ -144,6 +146,8 @@ public sealed partial class GossipSub : IPubSub, IAsyncDisposable
         {
             _host.RemoveStreamHandler(protocol);
         }
+
+        _host.SetPubSubScore(null);
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _local.Writer.TryComplete();

@@ -74,6 +74,7 @@ public sealed class GossipSubRouterTests : IAsyncLifetime
         Assert.Equal(bHost.LocalPeer, atCFirst.ReceivedFrom);
         Assert.Equal(Data("good block"), (await atB.NextAsync()).Data.ToArray());
         Assert.True(await b.ScoreAsync(aHost.LocalPeer) < 0, "an invalid block costs its sender at B");
+        Assert.True(bHost.PeerValue(aHost.LocalPeer) < 0, "and makes it the first connection B trims");
         Assert.True(await c.ScoreAsync(bHost.LocalPeer) >= 0, "B forwarded only valid blocks");
     }
 
