@@ -13,7 +13,7 @@ public sealed partial class GossipSub
 
     private void HandleRpc(PeerId peer, RPC rpc)
     {
-        if (_score.Score(peer) < _thresholds.GraylistThreshold)
+        if (_score.Score(peer) < _thresholds.GraylistThreshold && !_options.DirectPeers.Contains(peer))
         {
             return; // graylisted: nothing it says is heard
         }

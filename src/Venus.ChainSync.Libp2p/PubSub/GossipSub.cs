@@ -83,7 +83,8 @@ public sealed partial class GossipSub : IPubSub, IAsyncDisposable
             peer => _score.Score(peer), // not the method group: the score is rebuilt when a scored topic is joined
             peer => _score.AddPenalty(peer, 1),
             _time,
-            new Random());
+            new Random(),
+            _options.DirectPeers);
         _signer = new MessageSigner(host.Identity, _time);
     }
 

@@ -34,6 +34,13 @@ public sealed class GossipSubOptions
     /// <summary>Messages one subscription buffers; a slower subscriber loses the oldest.</summary>
     public int SubscriptionBuffer { get; set; } = 256;
 
+    /// <summary>
+    /// Direct peers (gossipsub v1.1 "explicit peering", go's <c>WithDirectPeers</c>): sent every message of their
+    /// topics, never grafted into a mesh, never graylisted. Keeping them connected is the host's part (list them in
+    /// <see cref="Libp2pHostOptions.BootstrapPeers"/>).
+    /// </summary>
+    public ISet<Network.PeerId> DirectPeers { get; } = new HashSet<Network.PeerId>();
+
     /// <summary>Networks whose peers are not penalised for sharing an address (Lotus's <c>IPColocationWhitelist</c>;
     /// go's score counts more than 5 peers on one IP against all of them).</summary>
     public IList<IPNetwork> IPColocationWhitelist { get; } = [];

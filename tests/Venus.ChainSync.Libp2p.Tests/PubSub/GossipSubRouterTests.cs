@@ -127,6 +127,28 @@ public sealed class GossipSubRouterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_direct_peer_is_never_in_the_mesh_yet_gets_every_forwarded_message()
+    {
+        (Libp2pHost aHost, GossipSub a) = await _fixture.StartAsync();
+        (Libp2pHost bHost, GossipSub b) = await _fixture.StartAsync(o => o.DirectPeers.Add(aHost.LocalPeer));
+        (Libp2pHost cHost, GossipSub c) = await _fixture.StartAsync();
+        await using Subscription atA = Subscribe(a);
+        await using Subscription atB = Subscribe(b);
+        await using Subscription atC = Subscribe(c);
+        await HostFixture.ConnectAndIdentifyAsync(aHost, bHost);
+        await HostFixture.ConnectAndIdentifyAsync(cHost, bHost);
+        await UntilSubscribedAsync(b, aHost.LocalPeer);
+        await UntilSubscribedAsync(c, bHost.LocalPeer);
+
+        await c.PublishAsync(Topic, Data("via b"), TestGuard.Token());
+
+        PubSubMessage atADelivered = await atA.NextAsync();
+        Assert.Equal(bHost.LocalPeer, atADelivered.ReceivedFrom);
+        Assert.Equal(cHost.LocalPeer, atADelivered.Source);
+        Assert.DoesNotContain(aHost.LocalPeer, await b.MeshAsync(Topic));
+    }
+
+    [Fact]
     public async Task Stopping_ends_the_subscriptions_and_publishing_after_it_is_refused()
     {
         (_, GossipSub a) = await _fixture.StartAsync();
