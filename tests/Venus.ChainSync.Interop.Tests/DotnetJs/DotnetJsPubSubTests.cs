@@ -85,6 +85,7 @@ public sealed class DotnetJsPubSubTests : IAsyncLifetime
         await ConnectAsync(host, consumer);
         await UntilAsync(async () => (await dotnet.MeshAsync(Topic)).Contains(PeerId.Parse(consumer.PeerId)));
         await producer.WaitForSubscriptionAsync(host.LocalPeer.ToString(), Topic, cancellationToken: TestGuard.Token());
+        await UntilAsync(() => dotnet.KnowsSubscriberAsync(PeerId.Parse(producer.PeerId), Topic)); // the producer's stream to us is up
 
         await producer.PublishAsync(Topic, Bytes("bad block"), TestGuard.Token());
         await producer.PublishAsync(Topic, Bytes("good block"), TestGuard.Token());

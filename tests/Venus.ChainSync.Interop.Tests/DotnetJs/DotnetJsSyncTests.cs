@@ -5,6 +5,7 @@ using Venus.ChainSync.Hosting;
 using Venus.ChainSync.Interop.Tests.Chain;
 using Venus.ChainSync.Interop.Tests.Harness;
 using Venus.ChainSync.Libp2p;
+using Venus.ChainSync.Libp2p.PubSub;
 using Venus.ChainSync.Network;
 using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Testing;
@@ -85,6 +86,16 @@ public sealed class DotnetJsSyncTests(CarChainFixture chain) : IClassFixture<Car
             Libp2pHost host = provider.GetRequiredService<Libp2pHost>();
             await host.ConnectAsync(Multiaddr.Parse(js.Ip4Address), TestGuard.Token());
             await js.WaitForSubscriptionAsync(host.LocalPeer.ToString(), topic, cancellationToken: TestGuard.Token());
+
+            // And the JS peer's own stream to us is up: its subscription reached us on it. Before that, js gossipsub
+            // publishes to nobody (and a message published then is not gossiped to a peer it grafts later).
+            GossipSub pubSub = provider.GetRequiredService<GossipSub>();
+            CancellationToken guard = TestGuard.Token();
+            while (!await pubSub.KnowsSubscriberAsync(PeerId.Parse(js.PeerId), topic).WaitAsync(guard))
+            {
+                await Task.Yield();
+            }
+
             Assert.Equal(chain.Chain.Genesis, await store.GetHeadAsync(CancellationToken.None)); // nothing without gossip
 
             // Five heads, oldest first: the first sets off a catch-up from genesis, each later one moves the head by one.
@@ -95,7 +106,8 @@ public sealed class DotnetJsSyncTests(CarChainFixture chain) : IClassFixture<Car
                 foreach (FullBlock block in chain.Chain.Builder.GetFullTipSet(next).Blocks)
                 {
                     BlockMsg message = BlockMsg.Create(block.Header, block.BlsMessages.Select(m => m.Cid), block.SecpkMessages.Select(m => m.Cid));
-                    await js.PublishAsync(topic, message.RawData, TestGuard.Token());
+                    JsPublishResult published = await js.PublishAsync(topic, message.RawData, TestGuard.Token());
+                    Assert.Contains(host.LocalPeer.ToString(), published.Recipients);
                 }
 
                 await reached;
