@@ -15,7 +15,13 @@ public sealed partial class GossipSub
     {
         if (_score.Score(peer) < _thresholds.GraylistThreshold && !_options.DirectPeers.Contains(peer))
         {
-            return; // graylisted: nothing it says is heard
+            // Graylisted: nothing it says is heard (its messages are counted, not read).
+            foreach (Message message in rpc.Publish)
+            {
+                _metrics.Message(message.Topic, "graylisted");
+            }
+
+            return;
         }
 
         HandleSubscriptions(peer, rpc);

@@ -16,7 +16,7 @@ internal sealed class GossipSubMetrics
     public GossipSubMetrics(IMeterFactory? meterFactory)
     {
         Meter meter = meterFactory?.Create(ChainSyncDiagnostics.Name) ?? new Meter(ChainSyncDiagnostics.Name);
-        _messages = meter.CreateCounter<long>("venus.chainsync.pubsub.messages", "{message}", "Messages received, by topic kind and verdict (accepted, rejected, ignored, duplicate, throttled, invalid_signature, unsubscribed).");
+        _messages = meter.CreateCounter<long>("venus.chainsync.pubsub.messages", "{message}", "Messages received, by topic kind and verdict (accepted, rejected, ignored, duplicate, throttled, invalid_signature, unsubscribed, graylisted).");
         _control = meter.CreateCounter<long>("venus.chainsync.pubsub.control", "{message}", "Control messages sent and received, by type (graft, prune, ihave, iwant) and direction.");
         _scores = meter.CreateHistogram<double>(
             "venus.chainsync.pubsub.peer_score",

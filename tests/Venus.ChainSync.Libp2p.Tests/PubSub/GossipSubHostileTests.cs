@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Venus.ChainSync.Libp2p.Protobuf;
 using Venus.ChainSync.Libp2p.PubSub;
 using Venus.ChainSync.Libp2p.Tests.Host;
@@ -45,6 +46,43 @@ public sealed class GossipSubHostileTests : IAsyncLifetime
         Assert.Equal(Data("genuine"), delivered.Data.ToArray());
         Assert.False(subscription.HasMessage);
         Assert.True(await router.ScoreAsync(raw.Host.LocalPeer) < 0, "invalid signatures cost the sender");
+    }
+
+    [Fact]
+    public async Task A_peer_graylisted_by_six_invalid_signatures_is_not_heard_even_when_it_sends_a_valid_block()
+    {
+        using var meters = new Venus.ChainSync.Testing.TestMeterFactory();
+        using var messages = new MetricCollector<long>(meters, Venus.ChainSync.Diagnostics.ChainSyncDiagnostics.Name, "venus.chainsync.pubsub.messages");
+        (Libp2pHost routerHost, GossipSub router, Subscription subscription, RawPubSubPeer raw) = await StartWithRawPeerAsync(meters: meters);
+
+        // Each costs 0.1 × −1000 × n² on the blocks topic: −3 600 after six, below the graylist threshold (−2 500).
+        for (int i = 0; i < 6; i++)
+        {
+            Message tampered = raw.Signer.Sign(Topic, Data($"tampered {i}"));
+            tampered.Data = ByteString.CopyFrom(Data($"tampered {i}!"));
+            await raw.SendAsync(routerHost.LocalPeer, RawPubSubPeer.Publish(tampered));
+        }
+
+        await raw.SendAsync(routerHost.LocalPeer, RawPubSubPeer.Publish(raw.Signer.Sign(Topic, Data("valid, but too late"))));
+
+        await UntilCountedAsync(messages, "graylisted");
+        Assert.Equal(6, messages.GetMeasurementSnapshot().Count(m => (string?)m.Tags["verdict"] == "invalid_signature"));
+        Assert.True(await router.ScoreAsync(raw.Host.LocalPeer) < Venus.ChainSync.Libp2p.PubSub.Scoring.FilecoinScoring.Thresholds.GraylistThreshold);
+        Assert.False(subscription.HasMessage);
+    }
+
+    private static async Task UntilCountedAsync(MetricCollector<long> messages, string verdict)
+    {
+        while (true)
+        {
+            var snapshot = messages.GetMeasurementSnapshot();
+            if (snapshot.Any(m => (string?)m.Tags["verdict"] == verdict))
+            {
+                return;
+            }
+
+            await messages.WaitForMeasurementsAsync(snapshot.Count + 1, TestGuard.Token());
+        }
     }
 
     [Fact]
@@ -131,9 +169,9 @@ public sealed class GossipSubHostileTests : IAsyncLifetime
         }
     }
 
-    private async Task<(Libp2pHost RouterHost, GossipSub Router, Subscription Subscription, RawPubSubPeer Raw)> StartWithRawPeerAsync(bool subscribe = true)
+    private async Task<(Libp2pHost RouterHost, GossipSub Router, Subscription Subscription, RawPubSubPeer Raw)> StartWithRawPeerAsync(bool subscribe = true, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
-        (Libp2pHost routerHost, GossipSub router) = await _fixture.StartAsync();
+        (Libp2pHost routerHost, GossipSub router) = await _fixture.StartAsync(meters: meters);
         Subscription subscription = Subscribe(router);
         Libp2pHost rawHost = await _rawHosts.StartHostAsync();
         var raw = RawPubSubPeer.On(rawHost);
