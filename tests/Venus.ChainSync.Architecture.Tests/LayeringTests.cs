@@ -7,7 +7,8 @@ namespace Venus.ChainSync.Architecture.Tests;
 /// Primitives, then Exchange, then the engine (Venus.ChainSync), then Hosting, then Testing on top.
 /// Testing sits above Hosting because its cluster composes nodes with AddChainSync(), the path hosts use; nothing
 /// ships references Testing, so the fakes never become a dependency of a node. Libp2p (the host behind the network
-/// ports) sees only Exchange's ports and Primitives, so a host may bring its own libp2p instead.
+/// ports) sees only Exchange's ports and Primitives, so a host may bring its own libp2p instead. The RocksDB store
+/// implements the engine's storage ports, so it sits beside Hosting on the engine; nothing of ours references it.
 /// </summary>
 /// <remarks>
 /// This reads the compiled references (<see cref="Assembly.GetReferencedAssemblies"/>), so a project
@@ -21,6 +22,7 @@ public sealed class LayeringTests
     private const string Hosting = "Venus.ChainSync.Hosting";
     private const string Testing = "Venus.ChainSync.Testing";
     private const string Libp2p = "Venus.ChainSync.Libp2p";
+    private const string RocksDb = "Venus.ChainSync.Storage.RocksDb";
 
     /// <summary>Each packed assembly and the assemblies of ours it may reference.</summary>
     private static readonly Dictionary<string, string[]> AllowedReferences = new(StringComparer.Ordinal)
@@ -31,6 +33,7 @@ public sealed class LayeringTests
         [Hosting] = [Engine, Exchange, Primitives],
         [Testing] = [Hosting, Engine, Exchange, Primitives],
         [Libp2p] = [Exchange, Primitives],
+        [RocksDb] = [Engine, Exchange, Primitives],
     };
 
     public static TheoryData<string> PackedAssemblies() => new(AllowedReferences.Keys);
