@@ -2,11 +2,12 @@ using Venus.ChainSync.Primitives;
 using Venus.ChainSync.Primitives.Storage;
 using Venus.ChainSync.Testing;
 
-namespace Venus.ChainSync.Tests.Storage;
+namespace Venus.ChainSync.TestSupport.Storage;
 
 /// <summary>
 /// What <see cref="ChainStore"/> promises over any pair of ports: each concrete class supplies a block store and a
-/// metadata store (in memory here; on disk in the RocksDB package) and the same tests run on both.
+/// metadata store (in memory in the engine tests; on disk in the RocksDB tests) and the same tests run on both.
+/// Linked (not referenced) into each test project that runs it, like the other files of tests/Shared.
 /// </summary>
 public abstract class ChainStoreContractTests
 {
@@ -173,22 +174,5 @@ public abstract class ChainStoreContractTests
             await store.PutHeadersAsync([.. tipSet.Blocks], Ct);
             await store.PutMessagesAsync(builder.GetFullTipSet(tipSet), Ct);
         }
-    }
-}
-
-/// <summary>The contract over <see cref="MemoryBlockstore"/> and <see cref="InMemoryChainMetadataStore"/>.</summary>
-public sealed class InMemoryChainStoreContractTests : ChainStoreContractTests
-{
-    private readonly Dictionary<string, (IBlockstore, IChainMetadataStore)> _opened = [];
-
-    protected override (IBlockstore Blocks, IChainMetadataStore Metadata) Ports(string name)
-    {
-        if (!_opened.TryGetValue(name, out (IBlockstore, IChainMetadataStore) ports))
-        {
-            ports = (new MemoryBlockstore(), new InMemoryChainMetadataStore());
-            _opened[name] = ports;
-        }
-
-        return ports;
     }
 }
