@@ -16,8 +16,9 @@ namespace Venus.ChainSync.Benchmarks;
 /// swaps it for BenchmarkDotNet's ShortRun (3 warm-up and 3 measured iterations), to check that everything runs.
 /// A <c>--job</c> given on the command line (for example <c>--job short</c>) replaces both.
 /// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet, and
-/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>, <c>libp2p</c> the <see cref="Libp2pConsole"/>, and
-/// <c>libp2p-js</c> the <see cref="Libp2pJsConsole"/> (the same against the interop js-libp2p peer).
+/// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>, <c>libp2p</c> the <see cref="Libp2pConsole"/>,
+/// <c>libp2p-js</c> the <see cref="Libp2pJsConsole"/> (the same against the interop js-libp2p peer), and <c>gossip</c>
+/// the <see cref="GossipConsole"/> (the gossipsub router on loopback).
 /// </remarks>
 public static class Program
 {
@@ -43,6 +44,11 @@ public static class Program
         if (args.Length > 0 && string.Equals(args[0], "gossip-flood", StringComparison.Ordinal))
         {
             return await GossipFloodConsole.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && string.Equals(args[0], "gossip", StringComparison.Ordinal))
+        {
+            return await GossipConsole.RunAsync(args[1..]);
         }
 
         bool quick = args.Contains(QuickOption, StringComparer.Ordinal);
