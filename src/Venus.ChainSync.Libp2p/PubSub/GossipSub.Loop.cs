@@ -15,6 +15,11 @@ public sealed partial class GossipSub
 
     private async Task RouterLoopAsync(CancellationToken stopping)
     {
+        // One pending wait per queue, kept across turns until it completes: a wait started afresh each turn would
+        // leave the other queue's wait registered on the stop token until that queue saw traffic (a leak on a node
+        // that only publishes, found by the gossip benchmark's heap dumps).
+        Task<bool>? localReady = null;
+        Task<bool>? inboundReady = null;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -32,12 +37,27 @@ public sealed partial class GossipSub
                     continue;
                 }
 
-                Task<bool> localReady = _local.Reader.WaitToReadAsync(stopping).AsTask();
-                Task<bool> inboundReady = _inbound.Reader.WaitToReadAsync(stopping).AsTask();
-                Task<bool> first = await Task.WhenAny(localReady, inboundReady).ConfigureAwait(false);
-                if (!await first.ConfigureAwait(false))
+                localReady ??= _local.Reader.WaitToReadAsync(stopping).AsTask();
+                inboundReady ??= _inbound.Reader.WaitToReadAsync(stopping).AsTask();
+                await Task.WhenAny(localReady, inboundReady).ConfigureAwait(false);
+                if (localReady.IsCompleted)
                 {
-                    return; // completed: stopping
+                    if (!await localReady.ConfigureAwait(false))
+                    {
+                        return; // completed: stopping
+                    }
+
+                    localReady = null;
+                }
+
+                if (inboundReady.IsCompleted)
+                {
+                    if (!await inboundReady.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    inboundReady = null;
                 }
             }
         }
