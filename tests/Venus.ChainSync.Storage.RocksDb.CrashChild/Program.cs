@@ -12,10 +12,14 @@ using Venus.ChainSync.Testing;
 //   start <height>   the head the store held when the node started (genesis on a new store)
 //   head <height>    the head after each move the node reported
 //   done <height>    the head is the tip; the node stopped and the store was closed cleanly
-// Usage: CrashChild <store directory> <seed> <length>
-if (args.Length != 3 || !int.TryParse(args[1], out int seed) || !int.TryParse(args[2], out int length))
+// Usage: CrashChild <store directory> <seed> <length> [<tipsets to execute>]
+// With a count, the node executes that many tipsets and then waits in the executor until it is killed: the parent
+// bounds how far one run gets past the point it kills at, so a run of kills never reaches the tip.
+int limit = int.MaxValue;
+if (args.Length is < 3 or > 4 || !int.TryParse(args[1], out int seed) || !int.TryParse(args[2], out int length)
+    || (args.Length == 4 && !int.TryParse(args[3], out limit)))
 {
-    await Console.Error.WriteLineAsync("usage: CrashChild <store directory> <seed> <length>");
+    await Console.Error.WriteLineAsync("usage: CrashChild <store directory> <seed> <length> [<tipsets to execute>]");
     return 64;
 }
 
@@ -32,10 +36,17 @@ await using ServiceProvider producer = new ServiceCollection()
     .AddChainSync(o => o.NetworkName = CrashChain.NetworkName)
     .BuildServiceProvider();
 
+int executed = 0;
 InMemoryHost followerHost = network.CreateHost("follower");
 await using ServiceProvider follower = new ServiceCollection()
     .AddRocksDbStore(args[0])
-    .AddSingleton<ITipSetExecutor>(new TestTipSetExecutor())
+    .AddSingleton<ITipSetExecutor>(new TestTipSetExecutor(async (_, cancellationToken) =>
+    {
+        if (Interlocked.Increment(ref executed) > limit)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }))
     .AddSingleton<IChainWeigher>(new ParentWeightWeigher())
     .AddSingleton<IStreamHost>(followerHost)
     .AddSingleton<IPubSub>(followerHost)
