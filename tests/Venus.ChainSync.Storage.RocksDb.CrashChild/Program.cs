@@ -50,6 +50,7 @@ await using ServiceProvider follower = new ServiceCollection()
     .AddSingleton<IChainWeigher>(new ParentWeightWeigher())
     .AddSingleton<IStreamHost>(followerHost)
     .AddSingleton<IPubSub>(followerHost)
+    .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(StderrLogger<>))
     .AddChainSync(o => o.NetworkName = CrashChain.NetworkName)
     .BuildServiceProvider();
 

@@ -36,6 +36,9 @@ public sealed class RocksDbCrashTests : IDisposable
     /// head move) past the last.</summary>
     private const int ChainLength = (Kills * (MostLinesBeforeKill + MostTipSetsPastKill + 1)) + 100;
 
+    /// <summary>What the children wrote on stderr, shown when one does not get where it should.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> ChildLog = new();
+
     private readonly TempDirectory _directory = new();
     private readonly ITestOutputHelper _output;
 
@@ -60,7 +63,7 @@ public sealed class RocksDbCrashTests : IDisposable
             int linesBeforeKill = random.Next(0, MostLinesBeforeKill + 1);
             int budget = linesBeforeKill + random.Next(0, MostTipSetsPastKill + 1);
             using Process child = StartChild(path, seed, budget);
-            CancellationToken guard = TestGuard.Token(60);
+            CancellationToken guard = TestGuard.Token(20);
 
             Assert.Equal(stored, await ReadStartAsync(child, guard));
             long printed = stored;
@@ -86,7 +89,7 @@ public sealed class RocksDbCrashTests : IDisposable
         _output.WriteLine($"{Kills} kills in {elapsed.Elapsed.TotalSeconds:F1} s");
         using (Process last = StartChild(path, seed, budget: null))
         {
-            CancellationToken guard = TestGuard.Token(60);
+            CancellationToken guard = TestGuard.Token(20);
             Assert.Equal(stored, await ReadStartAsync(last, guard));
 
             // Resumed from the stored head: the first move goes above it, the last is the tip.
@@ -175,7 +178,13 @@ public sealed class RocksDbCrashTests : IDisposable
         Process child = Process.Start(start) ?? throw new InvalidOperationException("the crash child did not start");
 
         // Read so a chatty child never blocks on a full pipe; what it says lands in the failure message.
-        child.ErrorDataReceived += (_, _) => { };
+        child.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                ChildLog.Enqueue(line);
+            }
+        };
         child.BeginErrorReadLine();
         return child;
     }
@@ -208,8 +217,22 @@ public sealed class RocksDbCrashTests : IDisposable
 
     private static async Task<(string Word, long Height)> ReadAnyAsync(Process child, CancellationToken guard)
     {
-        string line = await child.StandardOutput.ReadLineAsync(guard)
-            ?? throw new InvalidOperationException($"the crash child ended early (exit code {(child.WaitForExit(5000) ? child.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")})");
+        string? line;
+        try
+        {
+            line = await child.StandardOutput.ReadLineAsync(guard);
+        }
+        catch (OperationCanceledException e)
+        {
+            child.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the crash child printed nothing more; its log:\n{string.Join('\n', ChildLog.TakeLast(40))}", e);
+        }
+
+        if (line is null)
+        {
+            throw new InvalidOperationException($"the crash child ended early; its log:\n{string.Join('\n', ChildLog.TakeLast(40))}");
+        }
+
         string[] parts = line.Split(' ');
         Assert.Equal(2, parts.Length);
         return (parts[0], long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
