@@ -11,8 +11,8 @@ namespace Venus.ChainSync.Storage.RocksDb.Tests;
 /// </summary>
 /// <remarks>
 /// The kill points come from one seed, printed at the start; put it in <see cref="ReplaySeed"/> to replay a run.
-/// A kill point is a count of head lines the child has printed, so the kill lands wherever the child is by the time
-/// this process has read them: between writes, or inside the header, message, state or head writes of any step.
+/// A kill point is a height the child's printed head reaches, and the child may execute a random number of tipsets
+/// more, so the kill lands wherever the child is by the time this process has read that line: between writes, or inside the header, message, state or head writes of any step.
 /// The bad-tipset cache is not checked: it lives in memory only (<see cref="BadTipSetCache"/> is not in the store),
 /// so a restarted node starts with it empty.
 /// </remarks>
@@ -23,8 +23,8 @@ public sealed class RocksDbCrashTests : IDisposable
 
     private const int Kills = 20;
 
-    /// <summary>The most head lines a child prints before it is killed (the least is none: killed while starting).</summary>
-    private const int MostLinesBeforeKill = 20;
+    /// <summary>The most heights a child's head rises before it is killed (the least is none: killed while starting).</summary>
+    private const int MostHeadsBeforeKill = 20;
 
     /// <summary>
     /// The most tipsets a child may execute beyond the kill point. It executes up to this many while this process
@@ -34,7 +34,7 @@ public sealed class RocksDbCrashTests : IDisposable
 
     /// <summary>Tipsets above genesis: more than the kills can reach, each at most a child's execution budget (plus one
     /// head move) past the last.</summary>
-    private const int ChainLength = (Kills * (MostLinesBeforeKill + MostTipSetsPastKill + 1)) + 100;
+    private const int ChainLength = (Kills * (MostHeadsBeforeKill + MostTipSetsPastKill + 1)) + 100;
 
     /// <summary>What the children wrote on stderr, shown when one does not get where it should.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentQueue<string> ChildLog = new();
@@ -60,14 +60,17 @@ public sealed class RocksDbCrashTests : IDisposable
         var elapsed = Stopwatch.StartNew();
         for (int kill = 0; kill < Kills; kill++)
         {
-            int linesBeforeKill = random.Next(0, MostLinesBeforeKill + 1);
-            int budget = linesBeforeKill + random.Next(0, MostTipSetsPastKill + 1);
+            int headsBeforeKill = random.Next(0, MostHeadsBeforeKill + 1);
+            int budget = headsBeforeKill + random.Next(0, MostTipSetsPastKill + 1);
             using Process child = StartChild(path, seed, budget);
             CancellationToken guard = TestGuard.Token(20);
 
             Assert.Equal(stored, await ReadStartAsync(child, guard));
+
+            // Heights, not lines: a child whose reader fell behind prints the moves it missed as one line. Each
+            // executed tipset lifts the head at least one height, so the budget always gets the head this far.
             long printed = stored;
-            for (int i = 0; i < linesBeforeKill; i++)
+            while (printed < stored + headsBeforeKill)
             {
                 printed = await ReadHeadAsync(child, guard);
             }
@@ -76,7 +79,7 @@ public sealed class RocksDbCrashTests : IDisposable
             await child.WaitForExitAsync(guard);
 
             long head = await CheckStoreAsync(path, chain, byHeight);
-            _output.WriteLine($"kill {kill + 1}: after {linesBeforeKill} head lines (last printed {printed}, {budget} executions allowed), stored head {head}, exit code {child.ExitCode}");
+            _output.WriteLine($"kill {kill + 1}: at {headsBeforeKill} heights up (last printed {printed}, {budget} executions allowed), stored head {head}, exit code {child.ExitCode}");
 
             // What the child was told was written is on disk, and the head never moves back.
             Assert.True(head >= printed, $"the stored head {head} is below the head {printed} the child printed");
