@@ -18,7 +18,7 @@ namespace Venus.ChainSync.Benchmarks;
 /// <c>catchup</c> as the first argument runs the <see cref="CatchUpConsole"/> instead of BenchmarkDotNet, and
 /// <c>gossip-flood</c> the <see cref="GossipFloodConsole"/>, <c>libp2p</c> the <see cref="Libp2pConsole"/>,
 /// <c>libp2p-js</c> the <see cref="Libp2pJsConsole"/> (the same against the interop js-libp2p peer), and <c>gossip</c>
-/// the <see cref="GossipConsole"/> (the gossipsub router on loopback).
+/// the <see cref="GossipConsole"/> (the gossipsub router on loopback), <c>blockstore</c> the <see cref="BlockstoreConsole"/>.
 /// </remarks>
 public static class Program
 {
@@ -44,6 +44,11 @@ public static class Program
         if (args.Length > 0 && string.Equals(args[0], "gossip-flood", StringComparison.Ordinal))
         {
             return await GossipFloodConsole.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && string.Equals(args[0], "blockstore", StringComparison.Ordinal))
+        {
+            return await BlockstoreConsole.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && string.Equals(args[0], "gossip", StringComparison.Ordinal))
