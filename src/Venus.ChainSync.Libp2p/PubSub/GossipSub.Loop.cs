@@ -120,8 +120,7 @@ public sealed partial class GossipSub
 
         _links[peer] = link;
         GossipSubLog.PeerUp(_logger, peer, link.Protocol);
-        System.Net.IPAddress? ip = _host.RemoteIpOf(peer);
-        _score.AddPeer(peer, ip is null ? [] : [ip]);
+        ScorePeer(peer);
         var meshPeer = new MeshPeer(peer, link.Protocol, link.Outbound);
         _mesh.AddPeer(meshPeer);
         foreach (string topic in TopicsOf(peer))
@@ -230,9 +229,15 @@ public sealed partial class GossipSub
         Volatile.Write(ref _score, NewScore()); // read by the host's trimmer on its own thread
         foreach (PeerId peer in _links.Keys)
         {
-            System.Net.IPAddress? ip = _host.RemoteIpOf(peer);
-            _score.AddPeer(peer, ip is null ? [] : [ip]);
+            ScorePeer(peer);
         }
+    }
+
+    /// <summary>Tells the score of a peer and the address its connection comes from (for IP colocation).</summary>
+    private void ScorePeer(PeerId peer)
+    {
+        System.Net.IPAddress? ip = _host.RemoteIpOf(peer);
+        _score.AddPeer(peer, ip is null ? [] : [ip]);
     }
 
     private void AnnounceSubscription(string topic, bool subscribe)

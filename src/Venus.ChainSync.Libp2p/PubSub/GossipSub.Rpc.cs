@@ -89,9 +89,11 @@ public sealed partial class GossipSub
         }
 
         MessageId id = MessageIdentity.Of(message);
+        Span<byte> idBytes = stackalloc byte[MessageId.Length]; // the score takes ids as bytes: copied once, not allocated
+        id.CopyTo(idBytes);
         if (_seen.Contains(id))
         {
-            _score.DuplicateMessage(Span(id), peer, topic);
+            _score.DuplicateMessage(idBytes, peer, topic);
             _metrics.Message(topic, "duplicate");
             return;
         }
@@ -101,7 +103,7 @@ public sealed partial class GossipSub
         {
             // Not marked seen: the id ignores the signature, so the genuine message may still come from others.
             MessageRejection reason = check.Status == SignatureStatus.MissingSignature ? MessageRejection.MissingSignature : MessageRejection.InvalidSignature;
-            _score.RejectMessage(Span(id), peer, topic, reason);
+            _score.RejectMessage(idBytes, peer, topic, reason);
             _metrics.Message(topic, "invalid_signature");
             GossipSubLog.SignatureRejected(_logger, peer, topic, check.Status);
             return;
@@ -109,16 +111,16 @@ public sealed partial class GossipSub
 
         if (check.Author == _host.LocalPeer)
         {
-            _score.RejectMessage(Span(id), peer, topic, MessageRejection.SelfOrigin);
+            _score.RejectMessage(idBytes, peer, topic, MessageRejection.SelfOrigin);
             return; // our own, come back
         }
 
         _seen.TryAdd(id);
-        _score.ValidateMessage(Span(id), topic);
+        _score.ValidateMessage(idBytes, topic);
         var delivered = new PubSubMessage(topic, message.Data.Memory, check.Author, peer);
         if (!_validation.Writer.TryWrite(new PendingValidation(id, message, peer, delivered)))
         {
-            _score.RejectMessage(Span(id), peer, topic, MessageRejection.ValidationQueueFull);
+            _score.RejectMessage(idBytes, peer, topic, MessageRejection.ValidationQueueFull);
             _metrics.Message(topic, "throttled");
         }
     }
@@ -126,22 +128,24 @@ public sealed partial class GossipSub
     private void OnValidated(PendingValidation item, MessageVerdict verdict)
     {
         string topic = item.Delivered.Topic;
+        Span<byte> idBytes = stackalloc byte[MessageId.Length];
+        item.Id.CopyTo(idBytes);
         switch (verdict)
         {
             case MessageVerdict.Accept:
-                _score.DeliverMessage(Span(item.Id), item.ReceivedFrom, topic);
+                _score.DeliverMessage(idBytes, item.ReceivedFrom, topic);
                 _cache.Put(item.Id, item.Message);
                 Deliver(item.Delivered);
                 Forward(item.Message, topic, new HashSet<PeerId> { item.ReceivedFrom, item.Delivered.Source }, ownMessage: false);
                 _metrics.Message(topic, "accepted");
                 break;
             case MessageVerdict.Reject:
-                _score.RejectMessage(Span(item.Id), item.ReceivedFrom, topic, MessageRejection.ValidationFailed);
+                _score.RejectMessage(idBytes, item.ReceivedFrom, topic, MessageRejection.ValidationFailed);
                 _metrics.Message(topic, "rejected");
                 GossipSubLog.MessageRejected(_logger, item.ReceivedFrom, topic, "validator rejected it");
                 break;
             default:
-                _score.RejectMessage(Span(item.Id), item.ReceivedFrom, topic, MessageRejection.ValidationIgnored);
+                _score.RejectMessage(idBytes, item.ReceivedFrom, topic, MessageRejection.ValidationIgnored);
                 _metrics.Message(topic, "ignored");
                 break;
         }
@@ -267,6 +271,4 @@ public sealed partial class GossipSub
             }
         }
     }
-
-    private static ReadOnlySpan<byte> Span(MessageId id) => id.ToArray();
 }
